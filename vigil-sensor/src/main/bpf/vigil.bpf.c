@@ -127,10 +127,8 @@ struct {
 	__type(value, __u32);
 } selinux_fds SEC(".maps");
 
-/* Set by the agent before load. */
-const volatile __u32 self_tgid = 0;
-const volatile __u16 dns_port = 53;
-const volatile __u16 dns_port_extra = 0;
+/* Set by the agent before load; constant for the verifier and the JIT. */
+const volatile struct vg_config vg_config = { .dns_port = 53 };
 
 /* Becomes 1 once a selinuxfs file is open for writing, so write() stays free until then. */
 volatile __u32 selinux_watch = 0;
@@ -155,7 +153,7 @@ static __always_inline struct vg_buf *buf(__u32 idx)
 
 static __always_inline int is_self(void)
 {
-	return (bpf_get_current_pid_tgid() >> 32) == self_tgid;
+	return (bpf_get_current_pid_tgid() >> 32) == vg_config.self_tgid;
 }
 
 static __always_inline struct vg_hdr *start(struct vg_buf *b, __u32 type, __s64 ret)
@@ -336,8 +334,13 @@ static __always_inline __u32 put_path(struct vg_buf *b, __u32 off, struct dentry
 	return put_len(b, off, len);
 }
 
-static __always_inline struct file *fd_file(long fd)
+/*
+ * fd arguments are C ints: a caller may leave the upper half of the register zero, so the 64-bit
+ * value in the tracepoint is truncated back to int before use (AT_FDCWD is -100 only as an int).
+ */
+static __always_inline struct file *fd_file(__u64 raw_fd)
 {
+	int fd = (int)raw_fd;
 	struct task_struct *task = (void *)bpf_get_current_task();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
 	unsigned int max = BPF_CORE_READ(fdt, max_fds);
@@ -357,8 +360,9 @@ static __always_inline __u32 put_file_path(struct vg_buf *b, __u32 off, struct f
 }
 
 /* The directory a relative user path is relative to (cwd or dirfd); empty for absolute paths. */
-static __always_inline __u32 put_base(struct vg_buf *b, __u32 off, long dfd, const char *upath)
+static __always_inline __u32 put_base(struct vg_buf *b, __u32 off, __u64 raw_dfd, const char *upath)
 {
+	int dfd = (int)raw_dfd;
 	char c = 0;
 	if (upath)
 		bpf_probe_read_user(&c, 1, upath);
@@ -372,13 +376,13 @@ static __always_inline __u32 put_base(struct vg_buf *b, __u32 off, long dfd, con
 }
 
 /* Raw user path then its base directory: the usual pair for path arguments. */
-static __always_inline __u32 put_upath(struct vg_buf *b, __u32 off, long dfd, const char *upath)
+static __always_inline __u32 put_upath(struct vg_buf *b, __u32 off, __u64 dfd, const char *upath)
 {
 	off = put_ustr(b, off, upath, PATH_MAX_);
 	return put_base(b, off, dfd, upath);
 }
 
-static __always_inline struct sock *fd_sock(long fd)
+static __always_inline struct sock *fd_sock(__u64 fd)
 {
 	struct file *f = fd_file(fd);
 	if (!f)
@@ -566,15 +570,22 @@ int BPF_PROG(on_exit_task, struct task_struct *task)
 
 /* ------------------------------------------------------------------------------- syscalls */
 
-static __always_inline int save_args(struct trace_event_raw_sys_enter *ctx)
+/*
+ * Stashes a syscall's arguments for its exit. Only the syscall's own `nargs` arguments are read: the
+ * kernel refuses to attach a tracepoint program whose context reads go past that tracepoint's record.
+ */
+static __always_inline int save_args(struct trace_event_raw_sys_enter *ctx, int nargs)
 {
 	__u64 pt = bpf_get_current_pid_tgid();
-	if ((pt >> 32) == self_tgid)
+	if ((pt >> 32) == vg_config.self_tgid)
 		return 0;
-	/* constant offsets: the verifier refuses ctx pointer arithmetic that a loop could produce */
-	struct sc_args a = {
-		.a = { ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], ctx->args[4], ctx->args[5] },
-	};
+	struct sc_args a = {};
+	if (nargs > 0) a.a[0] = ctx->args[0];
+	if (nargs > 1) a.a[1] = ctx->args[1];
+	if (nargs > 2) a.a[2] = ctx->args[2];
+	if (nargs > 3) a.a[3] = ctx->args[3];
+	if (nargs > 4) a.a[4] = ctx->args[4];
+	if (nargs > 5) a.a[5] = ctx->args[5];
 	if (bpf_map_update_elem(&inflight, &pt, &a, BPF_ANY))
 		count(STAT_INFLIGHT);
 	return 0;
@@ -582,7 +593,7 @@ static __always_inline int save_args(struct trace_event_raw_sys_enter *ctx)
 
 static __always_inline int emit_dns(struct vg_buf *b, struct sc_args *a, long ret, enum sc sc);
 
-static __always_inline int on_sys_exit(struct trace_event_raw_sys_exit *ctx, enum sc sc)
+static __always_inline int on_sys_exit(long ret, enum sc sc)
 {
 	__u64 pt = bpf_get_current_pid_tgid();
 	struct sc_args *saved = bpf_map_lookup_elem(&inflight, &pt);
@@ -590,7 +601,6 @@ static __always_inline int on_sys_exit(struct trace_event_raw_sys_exit *ctx, enu
 		return 0;
 	struct sc_args a = *saved;
 	bpf_map_delete_elem(&inflight, &pt);
-	long ret = ctx->ret;
 	struct vg_buf *b = buf(0);
 	if (!b)
 		return 0;
@@ -957,7 +967,7 @@ static __always_inline int emit_dns(struct vg_buf *b, struct sc_args *a, long re
 		family = BPF_CORE_READ(sk, __sk_common.skc_family);
 		port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	}
-	if (port == 0 || (port != dns_port && port != dns_port_extra))
+	if (port == 0 || (port != vg_config.dns_port && port != vg_config.dns_port_extra))
 		return 0;
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
@@ -1023,67 +1033,106 @@ int on_close(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-#define SYSCALL(name, kind)                                                   \
+/*
+ * Fallback for syscalls that have no syscalls/ tracepoint on the running kernel (a kernel built
+ * without CONFIG_MODULES still has init_module/finit_module, returning ENOSYS, and attempts to
+ * call them matter). The raw hooks fire for every syscall, so the agent loads these two programs
+ * only when the per-syscall tracepoints are missing, and they return at once for other syscalls.
+ * Syscall numbers are x86_64's.
+ */
+#define NR_INIT_MODULE 175
+#define NR_FINIT_MODULE 313
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(raw_enter, struct pt_regs *regs, long id)
+{
+	if (id != NR_INIT_MODULE && id != NR_FINIT_MODULE)
+		return 0;
+	__u64 pt = bpf_get_current_pid_tgid();
+	if ((pt >> 32) == vg_config.self_tgid)
+		return 0;
+	struct sc_args a = {
+		.a = { BPF_CORE_READ(regs, di), BPF_CORE_READ(regs, si), BPF_CORE_READ(regs, dx),
+		       BPF_CORE_READ(regs, r10), BPF_CORE_READ(regs, r8), BPF_CORE_READ(regs, r9) },
+	};
+	if (bpf_map_update_elem(&inflight, &pt, &a, BPF_ANY))
+		count(STAT_INFLIGHT);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
+{
+	long id = BPF_CORE_READ(regs, orig_ax);
+	if (id == NR_INIT_MODULE)
+		return on_sys_exit(ret, SC_INIT_MODULE);
+	if (id == NR_FINIT_MODULE)
+		return on_sys_exit(ret, SC_FINIT_MODULE);
+	return 0;
+}
+
+/* name, our handler, number of syscall arguments */
+#define SYSCALL(name, kind, nargs)                                            \
 	SEC("tp/syscalls/sys_enter_" #name)                                   \
 	int enter_##name(struct trace_event_raw_sys_enter *ctx)              \
 	{                                                                     \
-		return save_args(ctx);                                        \
+		return save_args(ctx, nargs);                                 \
 	}                                                                     \
 	SEC("tp/syscalls/sys_exit_" #name)                                    \
 	int exit_##name(struct trace_event_raw_sys_exit *ctx)                \
 	{                                                                     \
-		return on_sys_exit(ctx, kind);                                \
+		return on_sys_exit(ctx->ret, kind);                           \
 	}
 
-SYSCALL(open, SC_OPEN)
-SYSCALL(openat, SC_OPENAT)
-SYSCALL(openat2, SC_OPENAT2)
-SYSCALL(creat, SC_CREAT)
-SYSCALL(unlink, SC_UNLINK)
-SYSCALL(unlinkat, SC_UNLINKAT)
-SYSCALL(rmdir, SC_RMDIR)
-SYSCALL(rename, SC_RENAME)
-SYSCALL(renameat, SC_RENAMEAT)
-SYSCALL(renameat2, SC_RENAMEAT2)
-SYSCALL(chmod, SC_CHMOD)
-SYSCALL(fchmod, SC_FCHMOD)
-SYSCALL(fchmodat, SC_FCHMODAT)
-SYSCALL(fchmodat2, SC_FCHMODAT2)
-SYSCALL(chown, SC_CHOWN)
-SYSCALL(lchown, SC_LCHOWN)
-SYSCALL(fchown, SC_FCHOWN)
-SYSCALL(fchownat, SC_FCHOWNAT)
-SYSCALL(mkdir, SC_MKDIR)
-SYSCALL(mkdirat, SC_MKDIRAT)
-SYSCALL(link, SC_LINK)
-SYSCALL(linkat, SC_LINKAT)
-SYSCALL(symlink, SC_SYMLINK)
-SYSCALL(symlinkat, SC_SYMLINKAT)
-SYSCALL(utime, SC_UTIME)
-SYSCALL(utimes, SC_UTIMES)
-SYSCALL(utimensat, SC_UTIMENSAT)
-SYSCALL(futimesat, SC_FUTIMESAT)
-SYSCALL(setuid, SC_SETUID)
-SYSCALL(setreuid, SC_SETUID)
-SYSCALL(setresuid, SC_SETUID)
-SYSCALL(setfsuid, SC_SETUID)
-SYSCALL(setgid, SC_SETGID)
-SYSCALL(setregid, SC_SETGID)
-SYSCALL(setresgid, SC_SETGID)
-SYSCALL(setfsgid, SC_SETGID)
-SYSCALL(capset, SC_CAPSET)
-SYSCALL(bpf, SC_BPF)
-SYSCALL(init_module, SC_INIT_MODULE)
-SYSCALL(finit_module, SC_FINIT_MODULE)
-SYSCALL(ptrace, SC_PTRACE)
-SYSCALL(mount, SC_MOUNT)
-SYSCALL(kill, SC_KILL)
-SYSCALL(tkill, SC_TKILL)
-SYSCALL(tgkill, SC_TGKILL)
-SYSCALL(connect, SC_CONNECT)
-SYSCALL(bind, SC_BIND)
-SYSCALL(accept, SC_ACCEPT)
-SYSCALL(accept4, SC_ACCEPT)
-SYSCALL(sendto, SC_SENDTO)
-SYSCALL(sendmsg, SC_SENDMSG)
-SYSCALL(sendmmsg, SC_SENDMMSG)
+SYSCALL(open, SC_OPEN, 3)
+SYSCALL(openat, SC_OPENAT, 4)
+SYSCALL(openat2, SC_OPENAT2, 4)
+SYSCALL(creat, SC_CREAT, 2)
+SYSCALL(unlink, SC_UNLINK, 1)
+SYSCALL(unlinkat, SC_UNLINKAT, 3)
+SYSCALL(rmdir, SC_RMDIR, 1)
+SYSCALL(rename, SC_RENAME, 2)
+SYSCALL(renameat, SC_RENAMEAT, 4)
+SYSCALL(renameat2, SC_RENAMEAT2, 5)
+SYSCALL(chmod, SC_CHMOD, 2)
+SYSCALL(fchmod, SC_FCHMOD, 2)
+SYSCALL(fchmodat, SC_FCHMODAT, 3)
+SYSCALL(fchmodat2, SC_FCHMODAT2, 4)
+SYSCALL(chown, SC_CHOWN, 3)
+SYSCALL(lchown, SC_LCHOWN, 3)
+SYSCALL(fchown, SC_FCHOWN, 3)
+SYSCALL(fchownat, SC_FCHOWNAT, 5)
+SYSCALL(mkdir, SC_MKDIR, 2)
+SYSCALL(mkdirat, SC_MKDIRAT, 3)
+SYSCALL(link, SC_LINK, 2)
+SYSCALL(linkat, SC_LINKAT, 5)
+SYSCALL(symlink, SC_SYMLINK, 2)
+SYSCALL(symlinkat, SC_SYMLINKAT, 3)
+SYSCALL(utime, SC_UTIME, 2)
+SYSCALL(utimes, SC_UTIMES, 2)
+SYSCALL(utimensat, SC_UTIMENSAT, 4)
+SYSCALL(futimesat, SC_FUTIMESAT, 3)
+SYSCALL(setuid, SC_SETUID, 1)
+SYSCALL(setreuid, SC_SETUID, 2)
+SYSCALL(setresuid, SC_SETUID, 3)
+SYSCALL(setfsuid, SC_SETUID, 1)
+SYSCALL(setgid, SC_SETGID, 1)
+SYSCALL(setregid, SC_SETGID, 2)
+SYSCALL(setresgid, SC_SETGID, 3)
+SYSCALL(setfsgid, SC_SETGID, 1)
+SYSCALL(capset, SC_CAPSET, 2)
+SYSCALL(bpf, SC_BPF, 3)
+SYSCALL(init_module, SC_INIT_MODULE, 3)
+SYSCALL(finit_module, SC_FINIT_MODULE, 3)
+SYSCALL(ptrace, SC_PTRACE, 4)
+SYSCALL(mount, SC_MOUNT, 5)
+SYSCALL(kill, SC_KILL, 2)
+SYSCALL(tkill, SC_TKILL, 2)
+SYSCALL(tgkill, SC_TGKILL, 3)
+SYSCALL(connect, SC_CONNECT, 3)
+SYSCALL(bind, SC_BIND, 3)
+SYSCALL(accept, SC_ACCEPT, 3)
+SYSCALL(accept4, SC_ACCEPT, 4)
+SYSCALL(sendto, SC_SENDTO, 6)
+SYSCALL(sendmsg, SC_SENDMSG, 3)
+SYSCALL(sendmmsg, SC_SENDMMSG, 4)

@@ -51,4 +51,11 @@ struct vg_hdr {
 	char comm[16];
 };
 
+/* Settings the agent writes into .rodata before load (offsets are read by the Java side). */
+struct vg_config {
+	__u32 self_tgid;       /* the agent's own pid: its events are not reported */
+	__u16 dns_port;        /* destination port of DNS queries (53) */
+	__u16 dns_port_extra;  /* one more DNS port, 0 for none */
+};
+
 #endif
