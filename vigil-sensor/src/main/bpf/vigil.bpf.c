@@ -52,6 +52,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define AF_INET 2
 #define AF_INET6 10
 #define EAGAIN 11
+#define EINPROGRESS 115
 #define SELINUX_MAGIC 0xf97cff8c
 
 /* args[5] flags: the components of path N are the full path of the file (not a base directory). */
@@ -119,19 +120,37 @@ struct {
 	__type(value, struct sc_args);
 } inflight SEC(".maps");
 
-/* (tgid << 32 | fd) of selinuxfs files open for writing; see on_write */
+/*
+ * File descriptors whose writes are events, keyed (tgid << 32 | fd): selinuxfs files open for
+ * writing (SELinux enforcement and booleans) and sockets connected to a DNS port (resolvers such
+ * as musl's and busybox's connect() then write() their queries). See on_write; on_close forgets.
+ */
+#define WATCH_SELINUX 1
+#define WATCH_DNS 2
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
+	__uint(max_entries, 8192);
 	__type(key, __u64);
 	__type(value, __u32);
-} selinux_fds SEC(".maps");
+} watched_fds SEC(".maps");
 
 /* Set by the agent before load; constant for the verifier and the JIT. */
 const volatile struct vg_config vg_config = { .dns_port = 53 };
 
-/* Becomes 1 once a selinuxfs file is open for writing, so write() stays free until then. */
-volatile __u32 selinux_watch = 0;
+/* Becomes 1 once an fd is watched, so write() and close() cost nothing until then. */
+volatile __u32 watch_active = 0;
+
+static __always_inline void watch_fd(__u64 pid_tgid, long fd, __u32 kind)
+{
+	__u64 key = (pid_tgid & 0xffffffff00000000ULL) | (__u32)fd;
+	bpf_map_update_elem(&watched_fds, &key, &kind, BPF_ANY);
+	watch_active = 1;
+}
+
+static __always_inline int is_dns_port(__u16 port)
+{
+	return port != 0 && (port == vg_config.dns_port || port == vg_config.dns_port_extra);
+}
 
 struct kernfs_node___old {
 	struct kernfs_node *parent;
@@ -643,10 +662,7 @@ static __always_inline int on_sys_exit(long ret, enum sc sc)
 			off = put_file_path(b, off, f);
 			if ((flags & (O_WRONLY | O_RDWR)) && f &&
 			    BPF_CORE_READ(f, f_inode, i_sb, s_magic) == SELINUX_MAGIC) {
-				__u64 key = (pt & 0xffffffff00000000ULL) | (__u32)ret;
-				__u32 one = 1;
-				bpf_map_update_elem(&selinux_fds, &key, &one, BPF_ANY);
-				selinux_watch = 1;
+				watch_fd(pt, ret, WATCH_SELINUX);
 			}
 		} else {
 			off = put_base(b, off, dfd, path);
@@ -892,6 +908,12 @@ static __always_inline int on_sys_exit(long ret, enum sc sc)
 		if (family != AF_INET && family != AF_INET6 && family != AF_UNIX)
 			return 0;
 		struct sock *sk = fd_sock(a.a[0]);
+		if (sc == SC_CONNECT && family != AF_UNIX && (ret == 0 || ret == -EINPROGRESS)) {
+			__u16 sa[2] = {};
+			bpf_probe_read_user(sa, 4, (void *)a.a[1]);
+			if (is_dns_port(bpf_ntohs(sa[1])))
+				watch_fd(pt, (int)a.a[0], WATCH_DNS);
+		}
 		h = start(b, sc == SC_CONNECT ? VG_CONNECT : VG_BIND, ret);
 		h->args[0] = sk ? BPF_CORE_READ(sk, sk_protocol) : 0;
 		h->args[1] = family;
@@ -931,33 +953,14 @@ static __always_inline int on_sys_exit(long ret, enum sc sc)
 /*
  * DNS queries: a send on a socket whose destination port is a DNS port.
  * args: [0] protocol [1] family. strings: destination sockaddr (given or synthesised), message.
+ * `addr` is the sockaddr passed to the send (NULL for connected sockets); `known_dns` skips the
+ * port check for sockets already known to be connected to a DNS server.
  */
-static __always_inline int emit_dns(struct vg_buf *b, struct sc_args *a, long ret, enum sc sc)
+static __always_inline int emit_dns_msg(struct vg_buf *b, long ret, __u64 fd, void *addr, __u32 alen,
+					void *payload, __u64 plen, int known_dns)
 {
-	if (ret <= 0)
-		return 0;
-	void *addr = NULL, *payload = NULL;
-	__u64 plen = 0;
-	__u32 alen = 0;
-	if (sc == SC_SENDTO) {
-		payload = (void *)a->a[1];
-		plen = a->a[2];
-		addr = (void *)a->a[4];
-		alen = a->a[5];
-	} else {
-		/* struct msghdr { msg_name, msg_namelen, msg_iov, ...}; mmsghdr starts with one */
-		struct user_msghdr msg = {};
-		struct iovec iov = {};
-		bpf_probe_read_user(&msg, sizeof(msg), (void *)a->a[1]);
-		addr = msg.msg_name;
-		alen = msg.msg_namelen;
-		if (msg.msg_iovlen > 0 && !bpf_probe_read_user(&iov, sizeof(iov), msg.msg_iov)) {
-			payload = iov.iov_base;
-			plen = iov.iov_len;
-		}
-	}
 	__u16 family = 0, port = 0;
-	struct sock *sk = fd_sock(a->a[0]);
+	struct sock *sk = fd_sock(fd);
 	if (addr) {
 		__u16 sa[2] = {};
 		bpf_probe_read_user(sa, 4, addr);
@@ -967,7 +970,7 @@ static __always_inline int emit_dns(struct vg_buf *b, struct sc_args *a, long re
 		family = BPF_CORE_READ(sk, __sk_common.skc_family);
 		port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	}
-	if (port == 0 || (port != vg_config.dns_port && port != vg_config.dns_port_extra))
+	if (!known_dns && !is_dns_port(port))
 		return 0;
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
@@ -977,7 +980,7 @@ static __always_inline int emit_dns(struct vg_buf *b, struct sc_args *a, long re
 	__u32 off = sizeof(struct vg_hdr);
 	if (addr) {
 		off = put_ubytes(b, off, addr, alen, SOCKADDR_MAX);
-	} else {
+	} else if (sk) {
 		/* synthesise a sockaddr from the connected socket */
 		struct {
 			__u16 family;
@@ -993,25 +996,52 @@ static __always_inline int emit_dns(struct vg_buf *b, struct sc_args *a, long re
 			__builtin_memcpy(&b->data[AT(off + 2)], &sa, sizeof(sa));
 			off = put_len(b, off, sizeof(sa));
 		}
+	} else {
+		off = put_empty(b, off);
 	}
 	off = put_ubytes(b, off, payload, plen, DNS_MAX);
 	submit(b, off);
 	return 0;
 }
 
-/* selinuxfs writes. strings: (empty), file components, first bytes written */
+static __always_inline int emit_dns(struct vg_buf *b, struct sc_args *a, long ret, enum sc sc)
+{
+	if (ret <= 0)
+		return 0;
+	if (sc == SC_SENDTO)
+		return emit_dns_msg(b, ret, a->a[0], (void *)a->a[4], a->a[5], (void *)a->a[1], a->a[2], 0);
+	/* struct msghdr { msg_name, msg_namelen, msg_iov, ...}; mmsghdr starts with one */
+	struct user_msghdr msg = {};
+	struct iovec iov = {};
+	void *payload = NULL;
+	__u64 plen = 0;
+	bpf_probe_read_user(&msg, sizeof(msg), (void *)a->a[1]);
+	if (msg.msg_iovlen > 0 && !bpf_probe_read_user(&iov, sizeof(iov), msg.msg_iov)) {
+		payload = iov.iov_base;
+		plen = iov.iov_len;
+	}
+	return emit_dns_msg(b, ret, a->a[0], msg.msg_name, msg.msg_namelen, payload, plen, 0);
+}
+
+/*
+ * Writes to watched fds (see watched_fds): selinuxfs writes become selinux events (strings: (empty),
+ * file components, first bytes written); writes on DNS sockets become dns events.
+ */
 SEC("tp/syscalls/sys_enter_write")
 int on_write(struct trace_event_raw_sys_enter *ctx)
 {
-	if (!selinux_watch)
+	if (!watch_active)
 		return 0;
 	__u64 pt = bpf_get_current_pid_tgid();
 	__u64 key = (pt & 0xffffffff00000000ULL) | (__u32)ctx->args[0];
-	if (!bpf_map_lookup_elem(&selinux_fds, &key))
+	__u32 *kind = bpf_map_lookup_elem(&watched_fds, &key);
+	if (!kind)
 		return 0;
 	struct vg_buf *b = buf(0);
 	if (!b)
 		return 0;
+	if (*kind == WATCH_DNS)
+		return emit_dns_msg(b, ctx->args[2], ctx->args[0], NULL, 0, (void *)ctx->args[1], ctx->args[2], 1);
 	struct vg_hdr *h = start(b, VG_SELINUX, 0);
 	h->args[5] = FULL_PATH1;
 	__u32 off = sizeof(struct vg_hdr);
@@ -1025,11 +1055,11 @@ int on_write(struct trace_event_raw_sys_enter *ctx)
 SEC("tp/syscalls/sys_enter_close")
 int on_close(struct trace_event_raw_sys_enter *ctx)
 {
-	if (!selinux_watch)
+	if (!watch_active)
 		return 0;
 	__u64 pt = bpf_get_current_pid_tgid();
 	__u64 key = (pt & 0xffffffff00000000ULL) | (__u32)ctx->args[0];
-	bpf_map_delete_elem(&selinux_fds, &key);
+	bpf_map_delete_elem(&watched_fds, &key);
 	return 0;
 }
 

@@ -40,7 +40,8 @@ final class Programs {
             Map.entry("ptrace", EnumSet.of(PTRACE)), Map.entry("mount", EnumSet.of(MOUNT)),
             Map.entry("kill", EnumSet.of(SIGNAL)), Map.entry("tkill", EnumSet.of(SIGNAL)),
             Map.entry("tgkill", EnumSet.of(SIGNAL)),
-            Map.entry("connect", EnumSet.of(CONNECT)), Map.entry("bind", EnumSet.of(BIND)),
+            Map.entry("connect", EnumSet.of(CONNECT, DNS)), /* connect() marks DNS sockets for write() */
+            Map.entry("bind", EnumSet.of(BIND)),
             Map.entry("accept", EnumSet.of(ACCEPT)), Map.entry("accept4", EnumSet.of(ACCEPT)),
             Map.entry("sendto", EnumSet.of(DNS)), Map.entry("sendmsg", EnumSet.of(DNS)),
             Map.entry("sendmmsg", EnumSet.of(DNS)));
@@ -55,7 +56,7 @@ final class Programs {
             };
         }
         if (name.equals("on_write") || name.equals("on_close")) {
-            return EnumSet.of(SELINUX);
+            return EnumSet.of(SELINUX, DNS); // writes on watched fds: selinuxfs files, DNS sockets
         }
         if (name.equals("raw_enter") || name.equals("raw_exit")) {
             return EnumSet.of(LOAD_MODULE);

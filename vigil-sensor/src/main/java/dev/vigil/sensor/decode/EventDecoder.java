@@ -188,16 +188,45 @@ public final class EventDecoder {
         String cg1 = nextString(), cg1Parent = nextString(), cg2 = nextString(), cg2Parent = nextString();
         ContainerInfo container = containers.fromCgroupNames(cg1, cg1Parent, cg2, cg2Parent);
 
-        // The program as invoked (not the symlink target): busybox applets and /bin/sh -> dash keep their names.
-        String invoked = filename.isEmpty() ? exe : PathNames.resolve(cwd, filename);
         boolean script = !interp.isEmpty() && !interp.equals(filename);
-        FileRef file = FileRef.of(invoked);
+        FileRef file = FileRef.of(programPath(filename, exe, cwd, argv));
         FileRef interpreter = script ? FileRef.of(PathNames.resolve(cwd, interp)) : FileRef.NONE;
         boolean inContainer = !container.isNone();
         var names = processes.names();
         return new ProcessInfo(pid, ppid, uid, gid, euid, egid, names.user(uid, inContainer), names.group(gid, inContainer),
                 comm, file, interpreter, argv, (flags & 1) != 0, envs, (flags & 2) != 0, cwd, tty, capEff, capPrm,
                 container, ts, null);
+    }
+
+    /** Multi-call binaries whose applet is named by argv[0]. */
+    private static final java.util.Set<String> MULTI_CALL = java.util.Set.of("busybox", "toybox");
+
+    /**
+     * The path an exec reports: the program as invoked (so /bin/sh stays "sh" though it links to
+     * dash, and /bin/cat stays "cat" though it links to busybox), except when the invocation names
+     * the executable indirectly (/proc/self/exe, /dev/fd/N: busybox's shell runs applets that way,
+     * runc re-executes itself so). Then the real binary is reported, and for a multi-call binary the
+     * applet named by argv[0], in the binary's directory: "/proc/self/exe" with argv[0] "cat" and
+     * real binary /bin/busybox is reported as /bin/cat.
+     */
+    static String programPath(String filename, String exe, String cwd, List<String> argv) {
+        if (filename.isEmpty()) {
+            return exe;
+        }
+        String invoked = PathNames.resolve(cwd, filename);
+        boolean indirect = invoked.startsWith("/proc/") || invoked.startsWith("/dev/fd/");
+        if (!indirect) {
+            return invoked;
+        }
+        int slash = exe.lastIndexOf('/');
+        String exeName = exe.substring(slash + 1);
+        if (MULTI_CALL.contains(exeName) && !argv.isEmpty()) {
+            String applet = argv.getFirst().substring(argv.getFirst().lastIndexOf('/') + 1);
+            if (!applet.isEmpty() && !applet.equals(exeName)) {
+                return exe.substring(0, slash + 1) + applet;
+            }
+        }
+        return exe;
     }
 
     private Payload payload(EventType type, ProcessInfo proc, int ret) {
