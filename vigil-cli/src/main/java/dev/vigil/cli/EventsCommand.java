@@ -38,9 +38,10 @@ import java.util.concurrent.atomic.AtomicLong;
                 "Stream live kernel events as NDJSON (one JSON object per line) on stdout.",
                 "",
                 "Needs root, a kernel with BTF (/sys/kernel/btf/vmlinux) and libbpf.so.1.",
-                "Stop with Ctrl-C or SIGTERM: buffered events are written and the recording is flushed.",
-                "Lost events (kernel ring buffer full) are reported as lost_events events and in the",
-                "summary printed on stderr at exit.",
+                "",
+                "Stop with Ctrl-C or SIGTERM: buffered events are written and the recording is flushed. "
+                        + "Lost events (kernel ring buffer full) are reported as lost_events events and in the "
+                        + "summary printed on stderr at exit.",
                 ""},
         footer = {"",
                 "Examples:",

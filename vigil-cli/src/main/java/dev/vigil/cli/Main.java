@@ -10,9 +10,9 @@ import picocli.CommandLine.Command;
         description = {
                 "Runtime security for Linux hosts and containers.",
                 "",
-                "Vigil watches what processes do at the kernel level (eBPF), with the context a",
-                "responder needs: process ancestry with command lines, capabilities, environment",
-                "variable names, container image and tag, host tags.",
+                "Vigil watches what processes do at the kernel level (eBPF), with the context a "
+                        + "responder needs: process ancestry with command lines, capabilities, environment "
+                        + "variable names, container image and tag, host tags.",
                 ""},
         subcommands = {EventsCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'vigil help COMMAND' for a command's options. Documentation: README.md and docs/."})

@@ -56,6 +56,8 @@ public final class Sensor implements AutoCloseable {
     /** How often the kernel loss counter is read and the clock offset refreshed. */
     private static final long HOUSEKEEPING_NANOS = 100_000_000L;
     private static final int STAT_LOST = 0, STAT_INFLIGHT = 1;
+    /** Longest wait for the container engine API per socket, on the first event of a new container. */
+    private static final Duration CONTAINER_LOOKUP_TIMEOUT = Duration.ofMillis(500);
 
     private final SensorConfig config;
     private final Consumer<Event> consumer;
@@ -84,7 +86,8 @@ public final class Sensor implements AutoCloseable {
         this.consumer = consumer;
         this.host = HostInfos.local(config.hostTags());
         refreshClock();
-        this.containers = new ContainerResolver(config.engineSockets(), Duration.ofSeconds(2));
+        // lookups run on the poll thread, once per new container: keep a slow engine from stalling it
+        this.containers = new ContainerResolver(config.engineSockets(), CONTAINER_LOOKUP_TIMEOUT);
         ProcFs procFs = new ProcFs(Path.of("/proc"), containers::fromProcCgroup);
         this.processes = new ProcessCache(procFs, new UserNames(), config.maxProcesses(), HostInfos.bootTimeUnixNanos());
         this.decoder = new EventDecoder(processes, containers, host, mono -> mono + monoToUnix);
