@@ -46,6 +46,8 @@ class SensorIntegrationTest {
     private DatagramSocket dns;
     private Thread dnsServer;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private Process preexisting;
+    private Path preexistingFlag;
 
     @TempDir
     static Path tmp;
@@ -54,12 +56,20 @@ class SensorIntegrationTest {
     void startSensor() throws Exception {
         SensorMachine.require();
         dns = bindDnsServer();
-        sensor = Sensor.start(SensorConfig.defaults().withDnsExtraPort(dns.getLocalPort() == 53 ? 0 : dns.getLocalPort()), events);
+        // a shell that starts before the sensor: its context must come from /proc
+        preexistingFlag = Files.createTempDirectory("vigil-pre").resolve("go");
+        preexisting = new ProcessBuilder("/bin/sh", "-c",
+                "while [ ! -e " + preexistingFlag + " ]; do sleep 0.1; done; cat /dev/null", "vigil-preexisting").start();
+        Thread.sleep(200);
+        sensor = Sensor.start(SensorConfig.defaults()
+                .withDnsExtraPort(dns.getLocalPort() == 53 ? 0 : dns.getLocalPort())
+                .withHostTags(List.of("env:test", "team:vigil")), events);
     }
 
     @AfterAll
     void stopSensor() {
         running.set(false);
+        if (preexisting != null) preexisting.destroyForcibly();
         if (dns != null) dns.close();
         if (sensor != null) {
             SensorStats s = sensor.stats();
@@ -89,6 +99,57 @@ class SensorIntegrationTest {
         assertThat(sh.ancestors().getLast().pid()).isEqualTo(1);
         assertThat(sh.uid()).isZero();
         assertThat(sh.capEffective() & LinuxConstants.family(LinuxConstants.Family.CAPABILITIES).get("CAP_SYS_ADMIN")).isNotZero();
+    }
+
+    @Test
+    void processesStartedBeforeTheSensorAreKnownWithTheirCommandLine() throws Exception {
+        Files.createFile(preexistingFlag);
+        Event cat = events.await("cat run by the pre-existing shell", e -> e.type() == EventType.EXEC
+                && e.process().file().name().equals("cat") && e.process().parent() != null
+                && e.process().parent().pid() == preexisting.pid());
+        ProcessInfo sh = cat.process().parent();
+        assertThat(sh.argv()).startsWith("/bin/sh", "-c");
+        assertThat(sh.file().path()).isEqualTo("/bin/sh");
+        assertThat(sh.ancestors()).extracting(ProcessInfo::pid).contains((int) self);
+    }
+
+    @Test
+    void everyEventCarriesTheHostNameKernelAndConfiguredTags() throws IOException {
+        Commands.sh("true vigil-host-tags");
+        Event exec = events.await("exec", e -> e.type() == EventType.EXEC && e.process().args().contains("true vigil-host-tags"));
+        assertThat(exec.host().name()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/hostname")).trim());
+        assertThat(exec.host().kernel()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim());
+        assertThat(exec.host().tags()).containsExactly("env:test", "team:vigil");
+    }
+
+    @Test
+    void scriptsAreReportedAsThemselvesWithTheirInterpreter() throws IOException {
+        Path script = tmp.resolve("vigil-script-" + System.nanoTime() + ".sh");
+        Files.writeString(script, "#!/bin/sh\ntrue\n");
+        script.toFile().setExecutable(true);
+        Commands.run(List.of(script.toString(), "some-arg"));
+        Event exec = events.await("exec of the script", e -> e.type() == EventType.EXEC
+                && e.process().file().path().equals(script.toString()));
+        assertThat(exec.process().interpreter().path()).isEqualTo("/bin/sh");
+        assertThat(exec.process().argv()).containsExactly("/bin/sh", script.toString(), "some-arg");
+    }
+
+    @Test
+    void aProcessOnATerminalCarriesItsTtyName() {
+        // script(1) runs the command on a fresh pseudo-terminal
+        Commands.run(List.of("script", "-qec", "/bin/sh -c 'true vigil-tty'", "/dev/null"));
+        Event exec = events.await("exec on a pty", e -> e.type() == EventType.EXEC && e.process().file().name().equals("sh")
+                && e.process().args().contains("true vigil-tty"));
+        assertThat(exec.process().tty()).matches("pts/\\d+");
+    }
+
+    @Test
+    void capsetIsReportedWithTheResultingCapabilities() {
+        Commands.run(List.of("setpriv", "--inh-caps=-all", "--bounding-set=-all", "/bin/true"));
+        Event capset = events.await("capset by setpriv", e -> e.payload() instanceof Payload.Capset
+                && e.process().file().name().equals("setpriv"));
+        assertThat(((Payload.Capset) capset.payload()).retval()).isZero();
+        assertThat(((Payload.Capset) capset.payload()).capEffective()).isNotZero(); // root keeps its effective set
     }
 
     @Test
