@@ -25,6 +25,9 @@ public record FileRef(String path, String name) {
 
     public boolean isNone() { return path.isEmpty(); }
 
+    /** {@code f}, or {@link #NONE} for null. */
+    public static FileRef orNone(FileRef f) { return f == null ? NONE : f; }
+
     /** The extension of the name without the dot, or {@code ""}. */
     public String extension() {
         int dot = name.lastIndexOf('.');

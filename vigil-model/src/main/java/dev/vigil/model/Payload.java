@@ -28,51 +28,81 @@ public sealed interface Payload {
      * @param code  the exit status for EXITED, the signal number otherwise
      */
     record Exit(String cause, int code) implements Payload {
+        public Exit {
+            cause = cause == null ? "" : cause;
+        }
         @Override public EventType type() { return EventType.EXIT; }
     }
 
     /** open/openat/openat2/creat. {@code flags} are the O_* flags, {@code mode} the creation mode. */
     record Open(FileRef file, int flags, int mode, int retval) implements Payload {
+        public Open {
+            file = FileRef.orNone(file);
+        }
         @Override public EventType type() { return EventType.OPEN; }
     }
 
     /** unlink/unlinkat (without AT_REMOVEDIR). */
     record Unlink(FileRef file, int flags, int retval) implements Payload {
+        public Unlink {
+            file = FileRef.orNone(file);
+        }
         @Override public EventType type() { return EventType.UNLINK; }
     }
 
     /** rename/renameat/renameat2: {@code file} is the source, {@code destination} the new name. */
     record Rename(FileRef file, FileRef destination, int flags, int retval) implements Payload {
+        public Rename {
+            file = FileRef.orNone(file);
+            destination = FileRef.orNone(destination);
+        }
         @Override public EventType type() { return EventType.RENAME; }
     }
 
     /** chmod/fchmod/fchmodat/fchmodat2 with the requested mode (setuid bit is {@code 04000}). */
     record Chmod(FileRef file, int mode, int retval) implements Payload {
+        public Chmod {
+            file = FileRef.orNone(file);
+        }
         @Override public EventType type() { return EventType.CHMOD; }
     }
 
     /** chown family; -1 means "unchanged", as in the syscall. */
     record Chown(FileRef file, int uid, int gid, int retval) implements Payload {
+        public Chown {
+            file = FileRef.orNone(file);
+        }
         @Override public EventType type() { return EventType.CHOWN; }
     }
 
     record Mkdir(FileRef file, int mode, int retval) implements Payload {
+        public Mkdir {
+            file = FileRef.orNone(file);
+        }
         @Override public EventType type() { return EventType.MKDIR; }
     }
 
     /** rmdir, and unlinkat with AT_REMOVEDIR. */
     record Rmdir(FileRef file, int retval) implements Payload {
+        public Rmdir {
+            file = FileRef.orNone(file);
+        }
         @Override public EventType type() { return EventType.RMDIR; }
     }
 
     /** A hard link: {@code file} is the existing file, {@code destination} the new name. */
     record Link(FileRef file, FileRef destination, int retval) implements Payload {
+        public Link {
+            file = FileRef.orNone(file);
+            destination = FileRef.orNone(destination);
+        }
         @Override public EventType type() { return EventType.LINK; }
     }
 
     /** A symbolic link: {@code file} is the link created, {@code target} the text it points to, as given. */
     record Symlink(FileRef file, String target, int retval) implements Payload {
         public Symlink {
+            file = FileRef.orNone(file);
             target = target == null ? "" : target;
         }
         @Override public EventType type() { return EventType.SYMLINK; }
@@ -83,6 +113,9 @@ public sealed interface Payload {
      * times or UTIME_NOW) and {@code -2} means "left unchanged" (UTIME_OMIT).
      */
     record Utimes(FileRef file, long atime, long mtime, int retval) implements Payload {
+        public Utimes {
+            file = FileRef.orNone(file);
+        }
         @Override public EventType type() { return EventType.UTIMES; }
     }
 
@@ -167,16 +200,25 @@ public sealed interface Payload {
 
     /** connect(2): the address connected to. {@code protocol} is IPPROTO_TCP/UDP when known, else 0. */
     record Connect(NetAddr addr, int protocol, int retval) implements Payload {
+        public Connect {
+            addr = addr == null ? NetAddr.NONE : addr;
+        }
         @Override public EventType type() { return EventType.CONNECT; }
     }
 
     /** bind(2): the local address bound. */
     record Bind(NetAddr addr, int protocol, int retval) implements Payload {
+        public Bind {
+            addr = addr == null ? NetAddr.NONE : addr;
+        }
         @Override public EventType type() { return EventType.BIND; }
     }
 
     /** accept/accept4: the peer's address and the local port that accepted. */
     record Accept(NetAddr addr, int localPort, int retval) implements Payload {
+        public Accept {
+            addr = addr == null ? NetAddr.NONE : addr;
+        }
         @Override public EventType type() { return EventType.ACCEPT; }
     }
 

@@ -212,7 +212,8 @@ public final class Sensor implements AutoCloseable {
         if (lost > lostTotal) {
             long delta = lost - lostTotal;
             lostTotal = lost;
-            deliver(new Event(Instant.now().getEpochSecond() * 1_000_000_000L + Instant.now().getNano(), 0, host,
+            Instant now = Instant.now();
+            deliver(new Event(now.getEpochSecond() * 1_000_000_000L + now.getNano(), 0, host,
                     ProcessInfo.NONE, new Payload.LostEvents(delta, lost)));
         }
     }

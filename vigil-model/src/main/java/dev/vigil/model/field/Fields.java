@@ -335,7 +335,7 @@ public final class Fields {
         Set<EventType> types = Set.of(type);
         str(prefix + ".path", types, e -> of.apply(e.payload()).path(), "Absolute path of the " + what);
         str(prefix + ".name", types, e -> of.apply(e.payload()).name(), "Base name of the " + what);
-        str(prefix + ".extension", types, e -> of.apply(e.payload()).extension(), "Extension of the " + what + "'s name");
+        str(prefix + ".extension", types, e -> of.apply(e.payload()).extension(), "Extension of the base name of the " + what);
     }
 
     private static void addr(String prefix, EventType type, Function<Payload, NetAddr> of, String what) {

@@ -158,7 +158,7 @@ public final class EventJson {
             case Payload.Fork x -> { }
             case Payload.Exit x -> {
                 g.writeObjectFieldStart(key);
-                g.writeStringField("cause", x.cause());
+                str(g, "cause", x.cause());
                 g.writeNumberField("code", x.code());
                 g.writeEndObject();
             }
@@ -437,7 +437,13 @@ public final class EventJson {
      */
     public Event parse(String json) {
         try (JsonParser p = factory.createParser(json)) {
-            return read(p);
+            Event e = read(p);
+            // A second object on the same line (a lost newline) would otherwise be dropped silently.
+            if (p.nextToken() != null) {
+                throw new MalformedEventException("unexpected '" + p.getText() + "' after the event object at column "
+                        + p.currentTokenLocation().getColumnNr());
+            }
+            return e;
         } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
             throw new MalformedEventException("invalid JSON: " + ex.getOriginalMessage()
                     + (ex.getLocation() != null ? " at column " + ex.getLocation().getColumnNr() : ""), ex);
@@ -470,7 +476,7 @@ public final class EventJson {
         ContainerInfo container = container(obj(root, "container"));
         Map<String, Object> proc = obj(root, "process");
         ProcessInfo process = proc.isEmpty() ? ProcessInfo.NONE : process(proc, container, true);
-        int tid = (int) l(proc, "tid", 0);
+        int tid = i(proc, "tid", 0);
         Map<String, Object> x = obj(root, type.id());
         Payload payload = switch (type) {
             case EXEC -> Payload.Exec.INSTANCE;
@@ -482,7 +488,7 @@ public final class EventJson {
             case CHMOD -> new Payload.Chmod(file(x, "file"), i(obj(obj(x, "file"), "destination"), "mode"), i(x, "retval"));
             case CHOWN -> {
                 Map<String, Object> d = obj(obj(x, "file"), "destination");
-                yield new Payload.Chown(file(x, "file"), (int) l(d, "uid", -1), (int) l(d, "gid", -1), i(x, "retval"));
+                yield new Payload.Chown(file(x, "file"), i(d, "uid", -1), i(d, "gid", -1), i(x, "retval"));
             }
             case MKDIR -> new Payload.Mkdir(file(x, "file"), i(obj(obj(x, "file"), "destination"), "mode"), i(x, "retval"));
             case RMDIR -> new Payload.Rmdir(file(x, "file"), i(x, "retval"));
@@ -492,8 +498,8 @@ public final class EventJson {
             case SETUID -> new Payload.SetUid(i(x, "uid"), i(x, "euid"), i(x, "fsuid"), i(x, "retval"));
             case SETGID -> new Payload.SetGid(i(x, "gid"), i(x, "egid"), i(x, "fsgid"), i(x, "retval"));
             case CAPSET -> new Payload.Capset(l(x, "cap_effective", 0), l(x, "cap_permitted", 0), i(x, "retval"));
-            case BPF -> new Payload.Bpf(i(x, "cmd"), (int) l(obj(x, "prog"), "type", -1), s(obj(x, "prog"), "name"),
-                    (int) l(obj(x, "map"), "type", -1), s(obj(x, "map"), "name"), i(x, "retval"));
+            case BPF -> new Payload.Bpf(i(x, "cmd"), i(obj(x, "prog"), "type", -1), s(obj(x, "prog"), "name"),
+                    i(obj(x, "map"), "type", -1), s(obj(x, "map"), "name"), i(x, "retval"));
             case LOAD_MODULE -> new Payload.LoadModule(s(x, "name"), file(x, "file"), b(x, "loaded_from_memory"), s(x, "args"), i(x, "retval"));
             case PTRACE -> new Payload.Ptrace(i(x, "request"), i(x, "pid"), processOrNone(obj(x, "tracee")), i(x, "retval"));
             case MOUNT -> new Payload.Mount(s(obj(x, "source"), "path"), s(obj(x, "mountpoint"), "path"), s(x, "fs_type"),
@@ -505,7 +511,7 @@ public final class EventJson {
             case ACCEPT -> new Payload.Accept(addr(obj(x, "addr")), i(obj(x, "local"), "port"), i(x, "retval"));
             case DNS -> {
                 Map<String, Object> q = obj(x, "question");
-                yield new Payload.Dns(i(x, "id"), s(q, "name"), i(q, "type"), (int) l(q, "class", 1), (int) l(q, "count", 1),
+                yield new Payload.Dns(i(x, "id"), s(q, "name"), i(q, "type"), i(q, "class", 1), i(q, "count", 1),
                         addr(obj(obj(root, "network"), "destination")));
             }
             case LOST_EVENTS -> new Payload.LostEvents(l(x, "count", 0), l(x, "total", 0));
@@ -551,8 +557,8 @@ public final class EventJson {
         ContainerInfo container = containerId.isEmpty() ? ContainerInfo.NONE
                 : eventContainer != null && eventContainer.id().equals(containerId) ? eventContainer
                 : new ContainerInfo(containerId, "", "", "", "", 0);
-        return new ProcessInfo(i(m, "pid"), i(m, "ppid"), (int) l(m, "uid", -1), (int) l(m, "gid", -1),
-                (int) l(m, "euid", -1), (int) l(m, "egid", -1), s(m, "user"), s(m, "group"), s(m, "comm"),
+        return new ProcessInfo(i(m, "pid"), i(m, "ppid"), i(m, "uid", -1), i(m, "gid", -1),
+                i(m, "euid", -1), i(m, "egid", -1), s(m, "user"), s(m, "group"), s(m, "comm"),
                 file(m, "file"), file(obj(m, "interpreter"), "file"), argv, b(m, "args_truncated"), ss(m, "envs"),
                 b(m, "envs_truncated"), s(m, "cwd"), s(m, "tty_name"), l(m, "cap_effective", 0),
                 l(m, "cap_permitted", 0), container, l(m, "exec_time", 0), parent);
@@ -612,7 +618,12 @@ public final class EventJson {
     }
 
     private static int i(Map<String, Object> m, String key) {
-        long v = l(m, key, 0);
+        return i(m, key, 0);
+    }
+
+    /** An int field; values up to 2^32-1 are accepted as the unsigned form of a negative int ((uid_t) -1). */
+    private static int i(Map<String, Object> m, String key, int dflt) {
+        long v = l(m, key, dflt);
         if (v < Integer.MIN_VALUE || v > 0xFFFF_FFFFL) {
             throw new MalformedEventException("'" + key + "' is out of range: " + v);
         }
@@ -639,7 +650,8 @@ public final class EventJson {
             List<String> out = new ArrayList<>(list.size());
             for (Object o : list) {
                 if (!(o instanceof String str)) {
-                    throw new MalformedEventException("'" + key + "' must be an array of strings, found an element " + kind(o));
+                    throw new MalformedEventException("'" + key + "' must be an array of strings, found " + kind(o)
+                            + " at index " + out.size());
                 }
                 out.add(str);
             }
@@ -669,7 +681,7 @@ public final class EventJson {
         Map<String, Object> m = new LinkedHashMap<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
-            Object v = readValue(p, p.nextToken());
+            Object v = readValue(p, p.nextToken(), name);
             if (v != null) {
                 m.put(name, v);
             }
@@ -677,14 +689,14 @@ public final class EventJson {
         return m;
     }
 
-    private static Object readValue(JsonParser p, JsonToken t) throws IOException {
+    private static Object readValue(JsonParser p, JsonToken t, String key) throws IOException {
         return switch (t) {
             case START_OBJECT -> readObject(p);
             case START_ARRAY -> {
                 List<Object> list = new ArrayList<>();
                 JsonToken e;
                 while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
-                    Object v = readValue(p, e);
+                    Object v = readValue(p, e, key);
                     if (v != null) {
                         list.add(v);
                     }
@@ -694,7 +706,7 @@ public final class EventJson {
             case VALUE_STRING -> p.getText();
             case VALUE_NUMBER_INT -> {
                 if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                    throw new MalformedEventException("integer out of range: " + p.getText());
+                    throw new MalformedEventException("'" + key + "' is out of range: " + p.getText());
                 }
                 yield p.getLongValue();
             }

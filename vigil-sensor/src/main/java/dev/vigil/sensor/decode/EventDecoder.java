@@ -400,11 +400,16 @@ public final class EventDecoder {
 
     /** A raw path entry followed by its components entry (full path, or base directory). */
     private FileRef nextPath(boolean full) {
+        if (full) {
+            int[] raw = nextRange(); // the path as given is not needed when the file's own path is known
+            int[] comps = nextRange();
+            if (comps != null) {
+                return FileRef.of(PathNames.fromComponents(buf, comps[0], comps[1]));
+            }
+            return raw == null ? FileRef.NONE : FileRef.of(new String(buf, raw[0], raw[1], StandardCharsets.UTF_8));
+        }
         String raw = nextString();
         int[] comps = nextRange();
-        if (full) {
-            return comps == null ? FileRef.of(raw) : FileRef.of(PathNames.fromComponents(buf, comps[0], comps[1]));
-        }
         if (raw.isEmpty()) {
             return FileRef.NONE;
         }
