@@ -89,6 +89,11 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
             description = "Also treat sends to this UDP/TCP port as DNS queries (53 is always watched).")
     int dnsPort;
 
+    @Option(names = "--stats-interval", paramLabel = "DURATION",
+            description = "Print the sensor's counters (events, lost, untracked, undecodable...) as one JSON line "
+                    + "on stderr at this interval, e.g. 10s.")
+    String statsInterval;
+
     @Option(names = "--max-events", paramLabel = "N", description = "Stop after N events.")
     Long maxEvents;
 
@@ -175,6 +180,11 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
             }
         }, 200, 200, TimeUnit.MILLISECONDS);
 
+        if (statsInterval != null) {
+            long every = Durations.parse(statsInterval).toMillis();
+            flusher.scheduleAtFixedRate(() -> err.println(statsJson(sensor.stats())), every, every, TimeUnit.MILLISECONDS);
+        }
+
         AtomicBoolean finished = new AtomicBoolean();
         Runnable finish = () -> {
             if (!finished.compareAndSet(false, true)) {
@@ -255,6 +265,17 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
         err.printf(Locale.ROOT, "vigil events: %d events (%d kernel records), %d lost in the kernel, %d untracked syscalls, "
                         + "%d undecodable, %d programs attached, %d processes known%n",
                 s.events(), s.records(), s.lost(), s.untracked(), s.malformed(), s.programs(), s.processes());
+    }
+
+    /** The counters as one JSON object, for scraping from stderr. */
+    static String statsJson(SensorStats s) {
+        StringBuilder types = new StringBuilder();
+        s.byType().forEach((t, n) -> types.append(types.isEmpty() ? "" : ",").append('"').append(t.id()).append("\":").append(n));
+        return String.format(Locale.ROOT, "{\"stats\":{\"time\":\"%s\",\"events\":%d,\"records\":%d,\"lost\":%d,"
+                        + "\"untracked\":%d,\"undecodable\":%d,\"consumer_errors\":%d,\"processes\":%d,"
+                        + "\"proc_reads\":%d,\"process_evictions\":%d,\"programs\":%d,\"by_type\":{%s}}}",
+                java.time.Instant.now(), s.events(), s.records(), s.lost(), s.untracked(), s.malformed(), s.consumerErrors(),
+                s.processes(), s.procReads(), s.evictions(), s.programs(), types);
     }
 
     /** Type ids and families to the set of types; empty means all. */

@@ -115,6 +115,19 @@ class EventsCommandTest {
     }
 
     @Test
+    void statsAreOneParseableJsonLine() throws Exception {
+        var stats = new dev.vigil.sensor.SensorStats(10, 9, java.util.Map.of(EventType.EXEC, 9L), 3, 1, 0, 0, 42, 5, 0, 7);
+        String line = EventsCommand.statsJson(stats);
+        var parser = new com.fasterxml.jackson.core.JsonFactory().createParser(line);
+        parser.nextToken();
+        var tree = EventJson.readObject(parser);
+        @SuppressWarnings("unchecked")
+        var s = (java.util.Map<String, Object>) tree.get("stats");
+        assertThat(s).containsEntry("lost", 3L).containsEntry("events", 9L).containsEntry("untracked", 1L);
+        assertThat(line).doesNotContain("\n").contains("\"by_type\":{\"exec\":9}");
+    }
+
+    @Test
     void durationsAcceptShorthandAndIso() {
         assertThat(Durations.parse("30s")).hasSeconds(30);
         assertThat(Durations.parse("5m")).hasMinutes(5);
