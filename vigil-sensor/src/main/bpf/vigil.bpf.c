@@ -135,7 +135,7 @@ struct {
 } watched_fds SEC(".maps");
 
 /* Set by the agent before load; constant for the verifier and the JIT. */
-const volatile struct vg_config vg_config = { .dns_port = 53 };
+const volatile struct vg_config vg_config = { .dns_port = 53, .wakeup_bytes = 256 * 1024 };
 
 /* Becomes 1 once an fd is watched, so write() and close() cost nothing until then. */
 volatile __u32 watch_active = 0;
@@ -192,13 +192,21 @@ static __always_inline struct vg_hdr *start(struct vg_buf *b, __u32 type, __s64 
 	return h;
 }
 
+/*
+ * Copies a finished record into the ring buffer. Waking the agent for every record would make the
+ * traced process pay an inter-processor interrupt per event (measured: most of the per-open cost,
+ * see docs/benchmarks.md), so records are written without a wakeup until wakeup_bytes are pending;
+ * the agent also drains the buffer on its own every poll period, which bounds latency.
+ */
 static __always_inline void submit(struct vg_buf *b, __u32 off)
 {
 	struct vg_hdr *h = (void *)b->data;
 	if (off > BODY_MAX - 1)
 		off = BODY_MAX - 1;
 	h->size = off;
-	if (bpf_ringbuf_output(&events, b->data, AT(off), 0))
+	__u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= vg_config.wakeup_bytes
+		? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&events, b->data, AT(off), flags))
 		count(STAT_LOST);
 }
 

@@ -56,6 +56,7 @@ struct vg_config {
 	__u32 self_tgid;       /* the agent's own pid: its events are not reported */
 	__u16 dns_port;        /* destination port of DNS queries (53) */
 	__u16 dns_port_extra;  /* one more DNS port, 0 for none */
+	__u32 wakeup_bytes;    /* wake the agent only once this much is pending (see submit) */
 };
 
 #endif

@@ -56,6 +56,12 @@ public final class Sensor implements AutoCloseable {
     /** How often the kernel loss counter is read and the clock offset refreshed. */
     private static final long HOUSEKEEPING_NANOS = 100_000_000L;
     private static final int STAT_LOST = 0, STAT_INFLIGHT = 1;
+    /**
+     * Pending bytes at which the kernel wakes the poll thread; below it, records wait for the next
+     * poll period (SensorConfig.pollTimeout). Waking per record costs the traced process an
+     * inter-processor interrupt per event (see docs/benchmarks.md).
+     */
+    private static final int WAKEUP_BYTES = 256 * 1024;
     /** Longest wait for the container engine API per socket, on the first event of a new container. */
     private static final Duration CONTAINER_LOOKUP_TIMEOUT = Duration.ofMillis(500);
 
@@ -138,6 +144,8 @@ public final class Sensor implements AutoCloseable {
         rodata.set(ValueLayout.JAVA_INT_UNALIGNED, 0, (int) ProcessHandle.current().pid());
         rodata.set(ValueLayout.JAVA_SHORT_UNALIGNED, 4, (short) 53);
         rodata.set(ValueLayout.JAVA_SHORT_UNALIGNED, 6, (short) config.dnsExtraPort());
+        // u32 wakeup_bytes: wake the poll thread early only when this much is pending
+        rodata.set(ValueLayout.JAVA_INT_UNALIGNED, 8, Math.min(WAKEUP_BYTES, config.ringBufferBytes() / 4));
         obj.setMaxEntries("events", config.ringBufferBytes());
         int attached = 0;
         for (BpfObject.Program p : obj.programs()) {
@@ -164,7 +172,9 @@ public final class Sensor implements AutoCloseable {
         long nextClock = 0;
         try {
             while (running) {
-                ring.poll((int) config.pollTimeout().toMillis());
+                if (ring.poll((int) config.pollTimeout().toMillis()) == 0) {
+                    ring.consume(); // records written without a wakeup
+                }
                 long now = System.nanoTime();
                 if (now - nextHousekeeping >= 0) {
                     nextHousekeeping = now + HOUSEKEEPING_NANOS;
@@ -176,7 +186,7 @@ public final class Sensor implements AutoCloseable {
                     }
                 }
             }
-            ring.poll(0); // drain what is already there
+            ring.consume(); // drain what is already there
             checkLoss();
         } catch (RuntimeException e) {
             LOG.error("sensor poll loop failed", e);

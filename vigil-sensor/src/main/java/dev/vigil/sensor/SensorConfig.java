@@ -18,12 +18,15 @@ import java.util.Set;
  * @param engineSockets   container engine API sockets tried in order (Docker Engine API; podman serves it too)
  * @param dnsExtraPort    a DNS port watched besides 53 (0: none)
  * @param maxProcesses    bound on the process cache
- * @param pollTimeout     longest wait in one ring-buffer poll; also the housekeeping period
+ * @param pollTimeout     longest wait in one ring-buffer poll: bounds delivery latency, since the kernel side
+ *                        wakes the agent only when much data is pending
  */
 public record SensorConfig(Set<EventType> eventTypes, int ringBufferBytes, List<String> hostTags,
                            List<Path> engineSockets, int dnsExtraPort, int maxProcesses, Duration pollTimeout) {
 
     public static final int DEFAULT_RING_BUFFER_BYTES = 16 << 20;
+    /** The poll period: at most this long between a kernel event and its delivery when the agent is idle. */
+    public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(10);
 
     public SensorConfig {
         eventTypes = eventTypes == null || eventTypes.isEmpty() ? EnumSet.noneOf(EventType.class) : EnumSet.copyOf(eventTypes);
@@ -45,7 +48,7 @@ public record SensorConfig(Set<EventType> eventTypes, int ringBufferBytes, List<
 
     public static SensorConfig defaults() {
         return new SensorConfig(Set.of(), DEFAULT_RING_BUFFER_BYTES, List.of(),
-                dev.vigil.sensor.container.ContainerResolver.defaultSockets(), 0, 65_536, Duration.ofMillis(100));
+                dev.vigil.sensor.container.ContainerResolver.defaultSockets(), 0, 65_536, DEFAULT_POLL_TIMEOUT);
     }
 
     /** Whether events of {@code type} are reported. */

@@ -87,6 +87,7 @@ public final class Libbpf {
         static final MethodHandle NUM_POSSIBLE_CPUS = fn("libbpf_num_possible_cpus", FunctionDescriptor.of(JAVA_INT), false);
         static final MethodHandle RING_BUFFER_NEW = fn("ring_buffer__new", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS), true);
         static final MethodHandle RING_BUFFER_POLL = fn("ring_buffer__poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), false);
+        static final MethodHandle RING_BUFFER_CONSUME = fn("ring_buffer__consume", FunctionDescriptor.of(JAVA_INT, ADDRESS), false);
         static final MethodHandle RING_BUFFER_FREE = fn("ring_buffer__free", FunctionDescriptor.ofVoid(ADDRESS), false);
         static final MethodHandle SET_PRINT = fn("libbpf_set_print", FunctionDescriptor.of(ADDRESS, ADDRESS), false);
         static final MethodHandle VSNPRINTF = libc("vsnprintf", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
@@ -251,6 +252,14 @@ public final class Libbpf {
     static int ringBufferPoll(MemorySegment rb, int timeoutMs) {
         try {
             return (int) H.RING_BUFFER_POLL.invokeExact(rb, timeoutMs);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int ringBufferConsume(MemorySegment rb) {
+        try {
+            return (int) H.RING_BUFFER_CONSUME.invokeExact(rb);
         } catch (Throwable t) {
             throw rethrow(t);
         }

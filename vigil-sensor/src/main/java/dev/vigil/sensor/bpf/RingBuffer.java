@@ -75,6 +75,20 @@ public final class RingBuffer implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Delivers every record already in the buffer without waiting. The kernel side writes most records
+     * without waking the consumer, so a poll that times out is followed by this.
+     *
+     * @return the number of records consumed
+     */
+    public int consume() {
+        int n = Libbpf.ringBufferConsume(rb);
+        if (n < 0) {
+            throw new BpfException("ring buffer consume failed", n, List.of());
+        }
+        return n;
+    }
+
     private int onSample(MemorySegment ctx, MemorySegment data, long size) {
         try {
             sink.onRecord(data.reinterpret(size));
