@@ -255,6 +255,8 @@ static __always_inline __u32 put_kstr(struct vg_buf *b, __u32 off, const void *s
 /*
  * `len` raw bytes, at most `max` (a power of two, constant at call sites). The size handed to the
  * helper is either the constant or masked, so the verifier can bound it whatever clang reorders.
+ * put_ubytes and put_kbytes stay two functions on purpose: merged behind a flag, clang hoists the
+ * size computation above the branch and the verifier loses the bound.
  */
 static __always_inline __u32 put_ubytes(struct vg_buf *b, __u32 off, const void *src, __u64 len, __u32 max)
 {
