@@ -432,6 +432,37 @@ static __always_inline __u64 cap_of(kernel_cap_t *cap)
 	return v;
 }
 
+/*
+ * What an fd of the current task is, for reverse-shell detection: kind in the low byte (1 socket,
+ * 2 pipe, 3 terminal, 4 regular file, 5 other, 0 none) and, for sockets, the address family in the
+ * high byte. Terminals are character devices of the tty majors (4, 5, pts 136-143).
+ */
+static __always_inline __u32 fd_kind(__u64 fd)
+{
+	struct file *f = fd_file(fd);
+	if (!f)
+		return 0;
+	umode_t mode = BPF_CORE_READ(f, f_inode, i_mode);
+	switch (mode & 00170000) {
+	case 0140000: { /* S_IFSOCK */
+		struct socket *sock = BPF_CORE_READ(f, private_data);
+		struct sock *sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
+		__u32 family = sk ? BPF_CORE_READ(sk, __sk_common.skc_family) : 0;
+		return 1 | (family & 0xff) << 8;
+	}
+	case 0010000: /* S_IFIFO */
+		return 2;
+	case 0020000: { /* S_IFCHR */
+		__u32 major = BPF_CORE_READ(f, f_inode, i_rdev) >> 20;
+		return (major == 4 || major == 5 || (major >= 136 && major <= 143)) ? 3 : 5;
+	}
+	case 0100000: /* S_IFREG */
+		return 4;
+	default:
+		return 5;
+	}
+}
+
 static __always_inline struct kernfs_node *kn_parent(struct kernfs_node *kn)
 {
 	if (bpf_core_field_exists(struct kernfs_node, __parent))
@@ -512,7 +543,8 @@ static __always_inline __u32 put_env_names(struct vg_buf *b, __u32 off, struct m
 
 /*
  * exec. args: [0] ppid [1] euid | egid << 32 [2] cap_effective [3] cap_permitted
- *             [4] bit0 argv truncated, bit1 env truncated [5] task start time (monotonic ns)
+ *             [4] bit0 argv truncated, bit1 env truncated, bits 16-31 fd 0 kind, bits 32-47 fd 1 kind
+ *                 (see fd_kind) [5] task start time (monotonic ns)
  * strings: filename as given, interpreter as given (bprm->interp), executable (full path),
  *          cwd (full path), argv (raw, NUL-separated), env names (NUL-separated), tty,
  *          cgroup leaf + parent (memory or pids v1 hierarchy), cgroup leaf + parent (default hierarchy)
@@ -546,7 +578,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 	off = put_ubytes(b, off, (void *)as, alen, STR_MAX);
 	off = put_env_names(b, off, mm, &env_cut);
 	h = (void *)b->data;
-	h->args[4] = (argv_cut ? 1 : 0) | (env_cut ? 2 : 0);
+	h->args[4] = (argv_cut ? 1 : 0) | (env_cut ? 2 : 0) | (__u64)fd_kind(0) << 16 | (__u64)fd_kind(1) << 32;
 
 	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
 	off = put_kstr(b, off, tty ? (void *)__builtin_preserve_access_index(&tty->name) : NULL, 64);

@@ -30,6 +30,9 @@ import java.util.List;
  * @param envsTruncated whether the kernel side had to cut the environment
  * @param cwd          working directory at exec time
  * @param tty          controlling terminal name such as {@code pts/0}, or {@code ""}
+ * @param stdinType    what fd 0 was at exec: {@code socket_inet}, {@code socket_inet6}, {@code socket_unix},
+ *                     {@code pipe}, {@code tty}, {@code file}, {@code other}, or {@code ""} when unknown
+ * @param stdoutType   the same for fd 1 (a shell with both on an inet socket is a reverse shell)
  * @param capEffective effective capability mask
  * @param capPermitted permitted capability mask
  * @param container    the container, or {@link ContainerInfo#NONE} on the host
@@ -54,6 +57,8 @@ public record ProcessInfo(
         boolean envsTruncated,
         String cwd,
         String tty,
+        String stdinType,
+        String stdoutType,
         long capEffective,
         long capPermitted,
         ContainerInfo container,
@@ -62,7 +67,7 @@ public record ProcessInfo(
 
     /** Stands in where an event has no process (events the agent itself produces). */
     public static final ProcessInfo NONE = new ProcessInfo(0, 0, -1, -1, -1, -1, "", "", "", FileRef.NONE,
-            FileRef.NONE, List.of(), false, List.of(), false, "", "", 0, 0, ContainerInfo.NONE, 0, null);
+            FileRef.NONE, List.of(), false, List.of(), false, "", "", "", "", 0, 0, ContainerInfo.NONE, 0, null);
 
     /** Deepest ancestry kept; deeper chains are cut (pid 1 is rarely more than 30 levels away). */
     public static final int MAX_ANCESTORS = 128;
@@ -77,7 +82,18 @@ public record ProcessInfo(
         envs = envs == null ? List.of() : List.copyOf(envs);
         cwd = cwd == null ? "" : cwd;
         tty = tty == null ? "" : tty;
+        stdinType = stdinType == null ? "" : stdinType;
+        stdoutType = stdoutType == null ? "" : stdoutType;
         container = container == null ? ContainerInfo.NONE : container;
+    }
+
+    /** A process whose stdin/stdout types are unknown (read from sources that do not tell them). */
+    public ProcessInfo(int pid, int ppid, int uid, int gid, int euid, int egid, String user, String group, String comm,
+                       FileRef file, FileRef interpreter, List<String> argv, boolean argsTruncated, List<String> envs,
+                       boolean envsTruncated, String cwd, String tty, long capEffective, long capPermitted,
+                       ContainerInfo container, long execTime, ProcessInfo parent) {
+        this(pid, ppid, uid, gid, euid, egid, user, group, comm, file, interpreter, argv, argsTruncated, envs, envsTruncated,
+                cwd, tty, "", "", capEffective, capPermitted, container, execTime, parent);
     }
 
     /** {@code argv[0]}, or {@code ""}. */
@@ -101,25 +117,25 @@ public record ProcessInfo(
     /** The same process with a new parent link (used when ancestry is rebuilt, e.g. from JSON). */
     public ProcessInfo withParent(ProcessInfo newParent) {
         return new ProcessInfo(pid, ppid, uid, gid, euid, egid, user, group, comm, file, interpreter, argv,
-                argsTruncated, envs, envsTruncated, cwd, tty, capEffective, capPermitted, container, execTime, newParent);
+                argsTruncated, envs, envsTruncated, cwd, tty, stdinType, stdoutType, capEffective, capPermitted, container, execTime, newParent);
     }
 
     /** The same process after a credentials change. */
     public ProcessInfo withCredentials(int uid, int gid, int euid, int egid, String user, String group) {
         return new ProcessInfo(pid, ppid, uid, gid, euid, egid, user, group, comm, file, interpreter, argv,
-                argsTruncated, envs, envsTruncated, cwd, tty, capEffective, capPermitted, container, execTime, parent);
+                argsTruncated, envs, envsTruncated, cwd, tty, stdinType, stdoutType, capEffective, capPermitted, container, execTime, parent);
     }
 
     /** The same process after a capset. */
     public ProcessInfo withCapabilities(long effective, long permitted) {
         return new ProcessInfo(pid, ppid, uid, gid, euid, egid, user, group, comm, file, interpreter, argv,
-                argsTruncated, envs, envsTruncated, cwd, tty, effective, permitted, container, execTime, parent);
+                argsTruncated, envs, envsTruncated, cwd, tty, stdinType, stdoutType, effective, permitted, container, execTime, parent);
     }
 
     /** The same process in a (newly resolved) container. */
     public ProcessInfo withContainer(ContainerInfo c) {
         return new ProcessInfo(pid, ppid, uid, gid, euid, egid, user, group, comm, file, interpreter, argv,
-                argsTruncated, envs, envsTruncated, cwd, tty, capEffective, capPermitted, c, execTime, parent);
+                argsTruncated, envs, envsTruncated, cwd, tty, stdinType, stdoutType, capEffective, capPermitted, c, execTime, parent);
     }
 
     // Records would print and compare the whole ancestry; identity plus program is what matters.

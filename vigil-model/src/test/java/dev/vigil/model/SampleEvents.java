@@ -51,12 +51,12 @@ public final class SampleEvents {
                 T0 - 9_000_000_000L, null);
         ProcessInfo grandparent = new ProcessInfo(4100, 1, 1000, 1000, 1000, 1000, "app", "app", "bash",
                 FileRef.of("/bin/bash"), FileRef.NONE, List.of("bash", "-l"), true,
-                List.of("PATH", "HOME", "TERM"), true, "/home/app", "pts/0", 0, 0, CONTAINER,
+                List.of("PATH", "HOME", "TERM"), true, "/home/app", "pts/0", "socket_inet", "socket_inet", 0, 0, CONTAINER,
                 T0 - 5_000_000_000L, greatGrandparent);
         return new ProcessInfo(4242, 4100, 1000, 1000, 1000, 1000, "app", "app", "start.sh",
                 FileRef.of("/srv/app/start.sh"), FileRef.of("/bin/sh"),
                 List.of("/bin/sh", "/srv/app/start.sh", "--fetch", "curl \"$URL\" | sh"), true,
-                List.of("PATH", "URL"), true, "/srv/app", "pts/0", 1L << 10, 1L << 10, CONTAINER,
+                List.of("PATH", "URL"), true, "/srv/app", "pts/0", "socket_unix", "other", 1L << 10, 1L << 10, CONTAINER,
                 T0 - 2_000_000_000L, grandparent);
     }
 
@@ -66,7 +66,7 @@ public final class SampleEvents {
         argv.add("curl");
         argv.addAll(TRICKY_ARGS);
         return new ProcessInfo(4343, 4242, 1000, 1000, 0, 1000, "app", "app", "curl",
-                FileRef.of("/usr/bin/curl"), FileRef.NONE, argv, true, ENVS, true, "/srv/app/tmp", "pts/0",
+                FileRef.of("/usr/bin/curl"), FileRef.NONE, argv, true, ENVS, true, "/srv/app/tmp", "pts/0", "pipe", "tty",
                 1L << 21 | 1L << 12, 0x1ff_ffff_ffffL, CONTAINER, T0 - 1_000_000L, ancestry());
     }
 
@@ -75,7 +75,7 @@ public final class SampleEvents {
         return new ProcessInfo(4444, 4242, 0, 0, 0, 0, "root", "root", "deploy.sh",
                 FileRef.of("/opt/app/bin/deploy.sh"), FileRef.of("/bin/sh"),
                 List.of("/bin/sh", "/opt/app/bin/deploy.sh", "--env", "prod", "<script>"), true, ENVS, true,
-                "/opt/app", "pts/1", 1L << 21, 1L << 21, CONTAINER, T0 - 10L, ancestry());
+                "/opt/app", "pts/1", "socket_inet6", "file", 1L << 21, 1L << 21, CONTAINER, T0 - 10L, ancestry());
     }
 
     /** A monitoring agent (a Python script) in another container: target of ptrace and kill. */
@@ -83,7 +83,7 @@ public final class SampleEvents {
         return new ProcessInfo(812, 1, 0, 0, 0, 0, "root", "root", "agent.py",
                 FileRef.of("/opt/monitor/agent.py"), FileRef.of("/usr/bin/python3.12"),
                 List.of("/usr/bin/python3.12", "/opt/monitor/agent.py", "--config", "/etc/monitor.yaml"),
-                true, List.of("LANG", "NOTIFY_SOCKET"), true, "/", "tty1", 0x1ff_ffff_ffffL, 0x1ff_ffff_ffffL,
+                true, List.of("LANG", "NOTIFY_SOCKET"), true, "/", "tty1", "tty", "pipe", 0x1ff_ffff_ffffL, 0x1ff_ffff_ffffL,
                 new ContainerInfo("0a".repeat(32), "", "", "", "", 0), T0 - 86_400_000_000_000L, null);
     }
 

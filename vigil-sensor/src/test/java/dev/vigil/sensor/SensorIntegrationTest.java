@@ -135,12 +135,38 @@ class SensorIntegrationTest {
     }
 
     @Test
+    void aShellWhoseStdinAndStdoutAreATcpSocketIsVisibleAsSuch() throws IOException {
+        // the shape of a reverse shell: sh with fd 0 and 1 on a TCP connection (here to a local listener)
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket s = server.accept()) {
+                    s.getOutputStream().write("exit\n".getBytes());
+                    s.getInputStream().readAllBytes();
+                } catch (IOException ignored) {
+                    // done
+                }
+            });
+            Commands.run(List.of("/bin/bash", "-c",
+                    "exec 3<>/dev/tcp/127.0.0.1/" + server.getLocalPort() + "; /bin/sh -c 'read x; true vigil-revshell' <&3 >&3"));
+            Event exec = events.await("sh on a socket", e -> e.type() == EventType.EXEC && e.process().file().name().equals("sh")
+                    && e.process().args().contains("read x; true vigil-revshell"));
+            assertThat(exec.process().stdinType()).isEqualTo("socket_inet");
+            assertThat(exec.process().stdoutType()).isEqualTo("socket_inet");
+        }
+        Commands.sh("/bin/echo vigil-pipe-check | cat > /dev/null");
+        Event piped = events.await("echo with a pipe on stdout", e -> e.type() == EventType.EXEC
+                && e.process().file().name().equals("echo") && e.process().args().contains("vigil-pipe-check"));
+        assertThat(piped.process().stdoutType()).isEqualTo("pipe");
+    }
+
+    @Test
     void aProcessOnATerminalCarriesItsTtyName() {
         // script(1) runs the command on a fresh pseudo-terminal
         Commands.run(List.of("script", "-qec", "/bin/sh -c 'true vigil-tty'", "/dev/null"));
         Event exec = events.await("exec on a pty", e -> e.type() == EventType.EXEC && e.process().file().name().equals("sh")
                 && e.process().args().contains("true vigil-tty"));
         assertThat(exec.process().tty()).matches("pts/\\d+");
+        assertThat(exec.process().stdinType()).isEqualTo("tty");
     }
 
     @Test

@@ -69,10 +69,15 @@ public final class Fields {
             pb("envs_truncated", ProcessInfo::envsTruncated, "Whether the environment was cut"),
             ps("cwd", p -> p.cwd(), "Working directory at exec time"),
             ps("tty_name", p -> p.tty(), "Controlling terminal, e.g. pts/0; empty when none"),
+            ps("stdin.type", p -> p.stdinType(),
+                    "What fd 0 was at exec: socket_inet, socket_inet6, socket_unix, pipe, tty, file, other; empty when unknown"),
+            ps("stdout.type", p -> p.stdoutType(), "What fd 1 was at exec (values as stdin.type)"),
             pl("cap_effective", ValueType.INT, p -> p.capEffective(), "Effective capability mask", Family.CAPABILITIES),
             pl("cap_permitted", ValueType.INT, p -> p.capPermitted(), "Permitted capability mask", Family.CAPABILITIES),
             ps("container.id", p -> p.container().id(), "Id of the process's container; empty on the host"),
-            pl("exec_time", ValueType.TIME, p -> p.execTime(), "When the current program was executed", null));
+            pl("exec_time", ValueType.TIME, p -> p.execTime(), "When the current program was executed", null),
+            pl("created_at", ValueType.TIME, p -> p.execTime(),
+                    "When the current program was executed (SECL name; same as exec_time)", null));
 
     static {
         // Event-wide context.

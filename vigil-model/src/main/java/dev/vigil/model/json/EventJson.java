@@ -130,6 +130,16 @@ public final class EventJson {
         bool(g, "envs_truncated", p.envsTruncated());
         str(g, "cwd", p.cwd());
         str(g, "tty_name", p.tty());
+        if (!p.stdinType().isEmpty()) {
+            g.writeObjectFieldStart("stdin");
+            g.writeStringField("type", p.stdinType());
+            g.writeEndObject();
+        }
+        if (!p.stdoutType().isEmpty()) {
+            g.writeObjectFieldStart("stdout");
+            g.writeStringField("type", p.stdoutType());
+            g.writeEndObject();
+        }
         g.writeNumberField("cap_effective", p.capEffective());
         g.writeNumberField("cap_permitted", p.capPermitted());
         if (!p.container().isNone()) {
@@ -560,7 +570,7 @@ public final class EventJson {
         return new ProcessInfo(i(m, "pid"), i(m, "ppid"), i(m, "uid", -1), i(m, "gid", -1),
                 i(m, "euid", -1), i(m, "egid", -1), s(m, "user"), s(m, "group"), s(m, "comm"),
                 file(m, "file"), file(obj(m, "interpreter"), "file"), argv, b(m, "args_truncated"), ss(m, "envs"),
-                b(m, "envs_truncated"), s(m, "cwd"), s(m, "tty_name"), l(m, "cap_effective", 0),
+                b(m, "envs_truncated"), s(m, "cwd"), s(m, "tty_name"), s(obj(m, "stdin"), "type"), s(obj(m, "stdout"), "type"), l(m, "cap_effective", 0),
                 l(m, "cap_permitted", 0), container, l(m, "exec_time", 0), parent);
     }
 

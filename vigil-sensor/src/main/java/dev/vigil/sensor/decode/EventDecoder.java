@@ -194,8 +194,26 @@ public final class EventDecoder {
         boolean inContainer = !container.isNone();
         var names = processes.names();
         return new ProcessInfo(pid, ppid, uid, gid, euid, egid, names.user(uid, inContainer), names.group(gid, inContainer),
-                comm, file, interpreter, argv, (flags & 1) != 0, envs, (flags & 2) != 0, cwd, tty, capEff, capPrm,
+                comm, file, interpreter, argv, (flags & 1) != 0, envs, (flags & 2) != 0, cwd, tty,
+                stdioType((int) (flags >>> 16) & 0xffff), stdioType((int) (flags >>> 32) & 0xffff), capEff, capPrm,
                 container, ts, null);
+    }
+
+    /** fd_kind() of vigil.bpf.c (kind in the low byte, socket family in the high byte) as a stdin.type value. */
+    static String stdioType(int kind) {
+        return switch (kind & 0xff) {
+            case 0 -> "";
+            case 1 -> switch (kind >>> 8) {
+                case LinuxConstants.AF_INET -> "socket_inet";
+                case LinuxConstants.AF_INET6 -> "socket_inet6";
+                case LinuxConstants.AF_UNIX -> "socket_unix";
+                default -> "other";
+            };
+            case 2 -> "pipe";
+            case 3 -> "tty";
+            case 4 -> "file";
+            default -> "other";
+        };
     }
 
     /** Multi-call binaries whose applet is named by argv[0]. */

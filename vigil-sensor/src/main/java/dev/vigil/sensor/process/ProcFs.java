@@ -96,10 +96,23 @@ public final class ProcFs {
             return new ProcessInfo(pid, ppid, uids[0], gids[0], uids[1], gids[1],
                     names.user(uids[0], inContainer), names.group(gids[0], inContainer), comm,
                     FileRef.of(path), FileRef.NONE, argv, cmdline.length >= MAX_BYTES, env.names(), env.truncated(),
-                    cwd, ttyName(ttyNr), capEff, capPrm, container, bootNanosToUnix.applyAsLong(startNanos), null);
+                    cwd, ttyName(ttyNr), stdioType(readLink(dir.resolve("fd/0"))), stdioType(readLink(dir.resolve("fd/1"))),
+                    capEff, capPrm, container, bootNanosToUnix.applyAsLong(startNanos), null);
         } catch (IOException | RuntimeException e) {
             return null; // gone, or a kernel thread without the usual files
         }
+    }
+
+    /**
+     * stdin.type from a /proc/PID/fd link. A socket's family is not in the link ("socket:[inode]"), so
+     * sockets of processes that predate the agent read as unknown ("").
+     */
+    static String stdioType(String link) {
+        if (link.isEmpty() || link.startsWith("socket:")) return "";
+        if (link.startsWith("pipe:")) return "pipe";
+        if (link.startsWith("/dev/pts/") || link.startsWith("/dev/tty") || link.equals("/dev/console")) return "tty";
+        if (link.startsWith("/dev/") || link.startsWith("anon_inode:")) return "other";
+        return link.startsWith("/") ? "file" : "other";
     }
 
     /** USER_HZ: 100 on every mainstream Linux architecture. */

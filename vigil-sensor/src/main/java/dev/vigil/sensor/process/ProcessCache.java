@@ -158,7 +158,7 @@ public final class ProcessCache {
         ProcessInfo child = new ProcessInfo(childPid, parentPid, parent.uid(), parent.gid(), parent.euid(), parent.egid(),
                 parent.user(), parent.group(), parent.comm(), parent.file(), parent.interpreter(), parent.argv(),
                 parent.argsTruncated(), parent.envs(), parent.envsTruncated(), parent.cwd(), parent.tty(),
-                parent.capEffective(), parent.capPermitted(), parent.container(), parent.execTime(), parent);
+                parent.stdinType(), parent.stdoutType(), parent.capEffective(), parent.capPermitted(), parent.container(), parent.execTime(), parent);
         live.put(childPid, child);
         return child;
     }
