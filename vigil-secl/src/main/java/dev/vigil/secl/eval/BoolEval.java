@@ -1,0 +1,7 @@
+package dev.vigil.secl.eval;
+
+/** A compiled boolean expression. */
+@FunctionalInterface
+public interface BoolEval {
+    boolean eval(EvalContext c);
+}
