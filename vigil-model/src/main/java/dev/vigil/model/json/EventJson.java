@@ -60,6 +60,15 @@ public final class EventJson {
 
     public void write(Event e, JsonGenerator g) throws IOException {
         g.writeStartObject();
+        writeFields(e, g);
+        g.writeEndObject();
+    }
+
+    /**
+     * Writes the event's keys into an object the caller has opened, so that other documents can
+     * embed an event at their top level (an alert is an event plus an {@code alert} key).
+     */
+    public void writeFields(Event e, JsonGenerator g) throws IOException {
         g.writeNumberField("v", FORMAT_VERSION);
         g.writeObjectFieldStart("event");
         g.writeStringField("type", e.type().id());
@@ -75,7 +84,6 @@ public final class EventJson {
             writeProcess(e.process(), e.tid(), true, g);
         }
         writePayload(e.payload(), g);
-        g.writeEndObject();
     }
 
     private static void writeHost(HostInfo h, JsonGenerator g) throws IOException {

@@ -43,8 +43,11 @@ public final class RuleEngine {
     /** Alerts per rule per second when a rule sets no {@code every}. */
     public static final int DEFAULT_ALERTS_PER_SECOND = 100;
 
-    /** One alert: the rule, the event, and how many matches of this rule were suppressed since the last alert. */
-    public record Match(Rule rule, Event event, long suppressed) {}
+    /**
+     * One alert: the rule, the event, how many matches of this rule were suppressed (rate limit) since
+     * its last alert, and how many times the rule has matched in all.
+     */
+    public record Match(Rule rule, Event event, long suppressed, long matches) {}
 
     /** Receives alerts and (opt-in) kill requests. */
     public interface Listener {
@@ -189,7 +192,7 @@ public final class RuleEngine {
         s.alerts++;
         long suppressed = s.suppressedSinceAlert;
         s.suppressedSinceAlert = 0;
-        out.onAlert(new Match(s.rule, e, suppressed));
+        out.onAlert(new Match(s.rule, e, suppressed, s.matches));
     }
 
     private static Object valueOf(Action.SetVariable sv, Event e) {

@@ -1,0 +1,243 @@
+package dev.vigil.agent;
+
+import dev.vigil.model.Event;
+import dev.vigil.model.EventType;
+import dev.vigil.secl.engine.RuleEngine;
+import dev.vigil.secl.eval.Variables;
+import dev.vigil.secl.policy.Action;
+import dev.vigil.secl.policy.PolicyLoader;
+import dev.vigil.secl.policy.Problem;
+import dev.vigil.secl.policy.Rule;
+import dev.vigil.sensor.Sensor;
+import dev.vigil.sensor.SensorStats;
+import dev.vigil.sensor.SensorUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * The host agent: the sensor's events judged by SECL rules in real time.
+ *
+ * <h2>Threading</h2>
+ * Rules run on the sensor's poll thread, right where events are decoded (evaluation is cheap and
+ * allocation-light; a slow sink shows up as counted ring-buffer loss, never silent drops).
+ *
+ * <h2>Reload</h2>
+ * {@link #reload()} (SIGHUP, or a change to a policy file) loads the policies again off the poll
+ * thread, then hands the new engine to the poll thread, which swaps it in between two events: no
+ * event is lost or evaluated twice, and rule variables carry over. A policy with errors reloads
+ * what is valid and reports the rest, as at start.
+ *
+ * <h2>Enforcement</h2>
+ * Rules' {@code kill} actions are carried out only when {@link AgentConfig#enforce()} is on, never on
+ * pid 1 or the agent itself; otherwise they are reported as would-be kills.
+ */
+public final class Agent implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    /** Where alerts, problems and enforcement results go. */
+    public interface Sink {
+        void onAlert(RuleEngine.Match match);
+
+        /** A policy problem (at start or reload). */
+        default void onProblem(Problem problem) { }
+
+        /** A kill action: carried out (enforce on) or only reported. */
+        default void onKill(Rule rule, Event event, Action.Kill kill, String outcome) { }
+
+        /** The kernel dropped events (also counted in stats). */
+        default void onLostEvents(Event lost) { }
+    }
+
+    private final AgentConfig config;
+    private final Sink sink;
+    private final Variables variables = new Variables();
+    private volatile RuleEngine engine;
+    private volatile RuleEngine pending;
+    private final Sensor sensor;
+    private final AtomicLong reloads = new AtomicLong();
+    private final AtomicLong alerts = new AtomicLong();
+    private volatile int ruleCount;
+    private Thread watcher;
+    private final RuleEngine.Listener listener = new RuleEngine.Listener() {
+        @Override
+        public void onAlert(RuleEngine.Match match) {
+            alerts.incrementAndGet();
+            sink.onAlert(match);
+        }
+
+        @Override
+        public void onKill(Rule rule, Event event, Action.Kill kill) {
+            sink.onKill(rule, event, kill, kill(event, kill));
+        }
+    };
+
+    private Agent(AgentConfig config, Sink sink) throws IOException, SensorUnavailableException {
+        this.config = config;
+        this.sink = sink;
+        this.engine = load();
+        // every event type: a reloaded policy may add rules on types the first did not use
+        this.sensor = Sensor.start(config.sensor().withEventTypes(Set.of()), this::onEvent);
+    }
+
+    /**
+     * Loads the policies and starts the sensor.
+     *
+     * @throws IOException                if a configured policy file cannot be read
+     * @throws SensorUnavailableException if the sensor cannot run here (the message says why)
+     */
+    public static Agent start(AgentConfig config, Sink sink) throws IOException, SensorUnavailableException {
+        Agent a = new Agent(config, sink);
+        if (config.watchPolicies() && !config.policies().isEmpty()) {
+            a.watch();
+        }
+        return a;
+    }
+
+    private RuleEngine load() throws IOException {
+        PolicyLoader.Result result = PolicyLoader.load(Policies.sources(config));
+        for (Problem p : result.problems()) {
+            if (p.level() != Problem.Level.INFO) sink.onProblem(p);
+        }
+        ruleCount = result.rules().size();
+        LOG.info("loaded {} rules ({} errors)", result.rules().size(), result.errors().size());
+        return new RuleEngine(result.rules(), variables);
+    }
+
+    /** Reloads the policies; the poll thread swaps the new rules in before its next event. */
+    public synchronized void reload() {
+        try {
+            pending = load();
+            reloads.incrementAndGet();
+        } catch (IOException | RuntimeException e) {
+            sink.onProblem(new Problem(Problem.Level.ERROR, "reload", "policies", 0, 0, "",
+                    "reload failed, keeping the current rules: " + e.getMessage()));
+        }
+    }
+
+    private void onEvent(Event e) {
+        RuleEngine next = pending;
+        if (next != null) {
+            pending = null;
+            engine = next;
+        }
+        if (e.type() == EventType.LOST_EVENTS) {
+            sink.onLostEvents(e);
+            return;
+        }
+        engine.evaluate(e, e.timestamp(), listener);
+    }
+
+    private String kill(Event e, Action.Kill kill) {
+        int pid = e.process().pid();
+        if (!config.enforce()) {
+            return "not enforced (run the agent with --enforce): would send signal " + kill.signal() + " to pid " + pid;
+        }
+        if (kill.scope().equals("container") && !e.container().isNone()) {
+            int n = 0;
+            for (int p : containerPids(e.container().id())) {
+                if (signal(p, kill.signal())) n++;
+            }
+            return "sent signal " + kill.signal() + " to " + n + " processes of container " + e.container().id();
+        }
+        return signal(pid, kill.signal()) ? "sent signal " + kill.signal() + " to pid " + pid : "failed to signal pid " + pid;
+    }
+
+    private static boolean signal(int pid, int sig) {
+        if (pid <= 1 || pid == ProcessHandle.current().pid()) {
+            return false;
+        }
+        try {
+            return (int) KILL.invokeExact(pid, sig) == 0;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    private static final MethodHandle KILL = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("kill").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+
+    private static List<Integer> containerPids(String containerId) {
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            return dirs.map(d -> d.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
+                    .filter(n -> {
+                        try {
+                            return Files.readString(Path.of("/proc", n, "cgroup")).contains(containerId);
+                        } catch (IOException ex) {
+                            return false;
+                        }
+                    }).map(Integer::parseInt).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Reloads when a configured policy file (or a *.policy file of a configured directory) changes. */
+    private void watch() throws IOException {
+        WatchService ws = FileSystems.getDefault().newWatchService();
+        Set<Path> dirs = new LinkedHashSet<>();
+        for (Path p : config.policies()) {
+            Path abs = p.toAbsolutePath();
+            dirs.add(Files.isDirectory(abs) ? abs : abs.getParent());
+        }
+        for (Path d : dirs) {
+            d.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+        }
+        watcher = Thread.ofVirtual().name("vigil-policy-watch").start(() -> {
+            try (ws) {
+                while (!Thread.currentThread().isInterrupted()) {
+                    WatchKey key = ws.take();
+                    boolean relevant = key.pollEvents().stream().anyMatch(ev -> ev.context().toString().endsWith(".policy"));
+                    key.reset();
+                    if (relevant) {
+                        Thread.sleep(200); // let an editor finish writing
+                        reload();
+                    }
+                }
+            } catch (InterruptedException | IOException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    public SensorStats sensorStats() { return sensor.stats(); }
+
+    public List<RuleEngine.RuleStats> ruleStats() { return engine.stats(); }
+
+    public int rules() { return ruleCount; }
+
+    public long reloads() { return reloads.get(); }
+
+    public long alerts() { return alerts.get(); }
+
+    public Sensor sensor() { return sensor; }
+
+    @Override
+    public void close() {
+        if (watcher != null) watcher.interrupt();
+        sensor.close();
+    }
+
+    /** The agent's version, from the jar manifest ("dev" when run from classes). */
+    public static String version() {
+        String v = Agent.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,201 @@
+package dev.vigil.cli;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
+import dev.vigil.agent.Agent;
+import dev.vigil.agent.AgentConfig;
+import dev.vigil.agent.AlertJson;
+import dev.vigil.model.Event;
+import dev.vigil.model.Payload;
+import dev.vigil.model.json.EventJson;
+import dev.vigil.secl.engine.RuleEngine;
+import dev.vigil.secl.policy.Action;
+import dev.vigil.secl.policy.Problem;
+import dev.vigil.secl.policy.Rule;
+import dev.vigil.sensor.SensorConfig;
+import dev.vigil.sensor.SensorUnavailableException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** {@code vigil agent}: the sensor plus the rules; alerts as JSON lines. */
+@Command(name = "agent",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Watch this host and its containers and print an alert (one JSON object per line) whenever a rule "
+                        + "matches: the rule with its MITRE ATT&CK tactic and technique, severity, triage advice and counts, "
+                        + "and the event with its full context (process ancestry with argv, container, host).",
+                "",
+                "Rules: the shipped default policy, then --policy files and directories (*.policy), later ones overriding "
+                        + "rules with the same id. Policies reload on SIGHUP and when a policy file changes; events keep flowing.",
+                "Needs root, a kernel with BTF and libbpf.so.1. Stop with Ctrl-C or SIGTERM.",
+                ""},
+        footer = {"", "Examples:", "  sudo vigil agent", "  sudo vigil agent --policy /etc/vigil/policies.d --tag env:prod",
+                "  sudo vigil agent --no-default-policy --policy my.policy --alerts /var/log/vigil/alerts.ndjson"})
+final class AgentCommand implements java.util.concurrent.Callable<Integer> {
+
+    @Option(names = "--policy", paramLabel = "PATH", description = "Policy file or directory of *.policy files (repeatable).")
+    List<Path> policies = new ArrayList<>();
+
+    @Option(names = "--no-default-policy", description = "Do not load the shipped default policy.")
+    boolean noDefault;
+
+    @Option(names = "--enforce", description = "Carry out rules' kill actions (default: only report them).")
+    boolean enforce;
+
+    @Option(names = "--alerts", paramLabel = "FILE", description = "Write alerts to FILE instead of stdout.")
+    Path alertsFile;
+
+    @Option(names = "--tag", paramLabel = "KEY:VALUE", split = ",", description = "Host tag on every event and alert (repeatable).")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--engine-socket", paramLabel = "PATH", description = "Container engine API socket (Docker Engine API).")
+    List<Path> engineSockets;
+
+    @Option(names = "--stats-interval", paramLabel = "DURATION",
+            description = "Print the agent's counters as one JSON line on stderr at this interval, e.g. 30s.")
+    String statsInterval;
+
+    @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (30s, 5m...).")
+    String duration;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream err = System.err;
+        SensorConfig sensorConfig = SensorConfig.defaults().withHostTags(tags);
+        if (engineSockets != null && !engineSockets.isEmpty()) sensorConfig = sensorConfig.withEngineSockets(engineSockets);
+        AgentConfig config = AgentConfig.defaults().withSensor(sensorConfig).withPolicies(policies, !noDefault).withEnforce(enforce);
+
+        OutputStream raw = alertsFile == null ? new FileOutputStream(java.io.FileDescriptor.out)
+                : new FileOutputStream(alertsFile.toFile(), true);
+        OutputStream out = new BufferedOutputStream(raw, 1 << 16);
+        EventJson eventJson = new EventJson();
+        AlertJson alertJson = new AlertJson(eventJson);
+        JsonGenerator gen = eventJson.factory().createGenerator(out, JsonEncoding.UTF8);
+        gen.setRootValueSeparator(new SerializedString(""));
+        gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        Object lock = new Object();
+        String version = Agent.version();
+
+        Agent.Sink sink = new Agent.Sink() {
+            @Override
+            public void onAlert(RuleEngine.Match m) {
+                synchronized (lock) {
+                    try {
+                        alertJson.write(m, version, gen);
+                        gen.writeRaw('\n');
+                    } catch (IOException e) {
+                        err.println("vigil agent: cannot write an alert: " + e.getMessage());
+                    }
+                }
+            }
+
+            @Override
+            public void onProblem(Problem p) {
+                err.println("vigil agent: " + p);
+            }
+
+            @Override
+            public void onKill(Rule rule, Event event, Action.Kill kill, String outcome) {
+                err.println("vigil agent: rule " + rule.id() + ": kill: " + outcome);
+            }
+
+            @Override
+            public void onLostEvents(Event lost) {
+                if (lost.payload() instanceof Payload.LostEvents l) {
+                    err.println("vigil agent: the kernel dropped " + l.count() + " events (" + l.total() + " in all): the agent fell behind");
+                }
+            }
+        };
+
+        Agent agent;
+        try {
+            agent = Agent.start(config, sink);
+        } catch (SensorUnavailableException e) {
+            err.println("vigil agent: cannot start the sensor: " + e.getMessage());
+            return 3;
+        } catch (IOException | IllegalStateException e) {
+            err.println("vigil agent: " + e.getMessage());
+            return 2;
+        }
+        err.printf(Locale.ROOT, "vigil agent: watching with %d rules%n", agent.rules());
+
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
+            err.println("vigil agent: SIGHUP: reloading policies");
+            agent.reload();
+        });
+
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+        timer.scheduleAtFixedRate(() -> {
+            synchronized (lock) {
+                try {
+                    gen.flush();
+                } catch (IOException ignored) {
+                    // stdout closed: nothing to tell
+                }
+            }
+        }, 200, 200, TimeUnit.MILLISECONDS);
+        if (statsInterval != null) {
+            long every = Durations.parse(statsInterval).toMillis();
+            timer.scheduleAtFixedRate(() -> err.println(statsJson(agent)), every, every, TimeUnit.MILLISECONDS);
+        }
+
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        Runnable finish = () -> {
+            if (!finished.compareAndSet(false, true)) return;
+            agent.close();
+            timer.shutdownNow();
+            synchronized (lock) {
+                try {
+                    gen.flush();
+                    gen.close();
+                    out.flush();
+                    if (alertsFile != null) out.close();
+                } catch (IOException ignored) {
+                    // nothing left to tell
+                }
+            }
+            err.println(statsJson(agent));
+        };
+        Thread hook = new Thread(() -> {
+            finish.run();
+            done.countDown();
+        }, "vigil-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (duration != null) done.await(Durations.parse(duration).toMillis(), TimeUnit.MILLISECONDS);
+        else done.await();
+        finish.run();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook ran
+        }
+        return 0;
+    }
+
+    static String statsJson(Agent agent) {
+        var s = agent.sensorStats();
+        long evaluations = agent.ruleStats().stream().mapToLong(RuleEngine.RuleStats::evaluations).sum();
+        long suppressed = agent.ruleStats().stream().mapToLong(RuleEngine.RuleStats::suppressed).sum();
+        return String.format(Locale.ROOT, "{\"stats\":{\"time\":\"%s\",\"events\":%d,\"lost\":%d,\"untracked\":%d,"
+                        + "\"undecodable\":%d,\"rules\":%d,\"rule_evaluations\":%d,\"alerts\":%d,\"suppressed_alerts\":%d,\"reloads\":%d}}",
+                java.time.Instant.now(), s.events(), s.lost(), s.untracked(), s.malformed(), agent.rules(), evaluations,
+                agent.alerts(), suppressed, agent.reloads());
+    }
+}
