@@ -185,6 +185,19 @@ public final class Compiler {
         }
     }
 
+    private Op macroValue(Expr.Ident id, boolean cursor) {
+        if (!expanding.add(id.name())) {
+            throw new SeclCompileException("macro '" + id.name() + "' refers to itself", id.pos());
+        }
+        try {
+            return value(defs.expressionMacros().get(id.name()), cursor);
+        } catch (SeclCompileException inner) {
+            throw new SeclCompileException("in macro '" + id.name() + "': " + inner.getMessage(), id.pos());
+        } finally {
+            expanding.remove(id.name());
+        }
+    }
+
     private static List<Expr> flatten(Expr.Logical l, Expr.LogicalOp op) {
         List<Expr> out = new ArrayList<>();
         flattenInto(l, op, out);
@@ -330,6 +343,12 @@ public final class Compiler {
             case Expr.ArrayLit a -> {
                 List<Op> ops = new ArrayList<>();
                 for (Expr el : a.elements()) {
+                    if (el instanceof Expr.Ident bare && fieldOf(bare.name()) == null
+                            && !defs.expressionMacros().containsKey(bare.name()) && !defs.valueMacros().containsKey(bare.name())
+                            && !LinuxConstants.all().containsKey(bare.name())) {
+                        throw new SeclCompileException("'" + bare.name() + "' in a list is not a field, macro or constant: "
+                                + "quote it to make it a string (\"" + bare.name() + "\")", bare.pos());
+                    }
                     Op op = value(el, cursor);
                     if (!isConstant(op)) {
                         throw new SeclCompileException("list elements must be values, found " + describe(op, el), el.pos());
@@ -404,7 +423,7 @@ public final class Compiler {
             return length ? length(op, id) : op;
         }
         if (defs.expressionMacros().containsKey(name)) {
-            return macro(id, cursor);
+            return macroValue(id, cursor); // a condition, or a list when the macro's expression is one
         }
         List<Expr> values = defs.valueMacros().get(name);
         if (values != null) {
@@ -958,6 +977,7 @@ public final class Compiler {
             f = Fields.get(id.name());
             if (m.right() instanceof Expr.ArrayLit a) values = a.elements();
             else if (m.right() instanceof Expr.Ident mac && defs.valueMacros().containsKey(mac.name())) values = defs.valueMacros().get(mac.name());
+            else if (m.right() instanceof Expr.Ident mac && defs.expressionMacros().get(mac.name()) instanceof Expr.ArrayLit a) values = a.elements();
             else return null;
             matchOp = false;
         } else {

@@ -115,6 +115,11 @@ class CompilerTest {
                         "shells", List.of(new Expr.StringLit("sh", null), new Expr.StringLit("bash", null))),
                 Map.of());
         assertThat(eval("exec.file.name in shells && from_web_server", shellFromJava, defs)).isTrue();
+        // Datadog also allows an expression macro whose expression is a list
+        var listMacro = new Compiler.Definitions(Map.of("servers", Parser.parse("[\"java\", \"node\"]")), Map.of(), Map.of());
+        assertThat(eval("exec.file.name == \"sh\" && process.ancestors.file.name in servers", shellFromJava, listMacro)).isTrue();
+        assertThatThrownBy(() -> eval("exec.file.name in [sh, bash]", shellFromJava))
+                .hasMessageContaining("'sh' in a list is not a field, macro or constant: quote it to make it a string (\"sh\")");
         var cyclic = new Compiler.Definitions(Map.of("a", Parser.parse("b && exec.file.name == \"x\""), "b", Parser.parse("a")), Map.of(), Map.of());
         assertThatThrownBy(() -> eval("a", shellFromJava, cyclic)).hasMessageContaining("refers to itself");
     }
