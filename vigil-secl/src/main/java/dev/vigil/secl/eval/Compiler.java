@@ -434,8 +434,10 @@ public final class Compiler {
             return intConst(constant);
         }
         List<String> near = Fields.closest(name, 1);
-        String hint = near.isEmpty() ? "" : " (did you mean " + near.getFirst() + "?)";
-        throw new SeclCompileException("unknown field, macro or constant '" + name + "'" + hint, id.pos());
+        // a word without dots is far likelier a missing quote than a field typo
+        String hint = !name.contains(".") ? ": quote it to make it a string (\"" + name + "\")"
+                : near.isEmpty() ? "" : " (did you mean " + near.getFirst() + "?)";
+        throw new SeclCompileException("'" + name + "' is not a field, macro or constant" + hint, id.pos());
     }
 
     private void noteField(Field f) {

@@ -142,7 +142,7 @@ class CompilerTest {
     @Test
     void typeErrorsAndUnknownNamesAreReportedWithPositionAndHint() {
         assertThatThrownBy(() -> eval("exec.file.nam == \"sh\"", shellFromJava))
-                .hasMessage("line 1, column 1: unknown field, macro or constant 'exec.file.nam' (did you mean exec.file.name?)");
+                .hasMessage("line 1, column 1: 'exec.file.nam' is not a field, macro or constant (did you mean exec.file.name?)");
         assertThatThrownBy(() -> eval("exec.file.name == 3", shellFromJava))
                 .hasMessageContaining("'==' compares a string with the integer 3");
         assertThatThrownBy(() -> eval("open.flags == \"x\"", openShadow))

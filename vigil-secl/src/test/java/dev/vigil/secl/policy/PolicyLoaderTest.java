@@ -53,7 +53,7 @@ class PolicyLoaderTest {
         PolicyLoader.Result r = load(POLICY);
         assertThat(r.rules()).extracting(Rule::id).containsExactly("java_shell", "ok_after_errors");
         assertThat(r.errors()).extracting(Problem::toString).containsExactly(
-                "p0.policy:19:7: error [compile] broken_folded: unknown field, macro or constant 'process.file.nme' (did you mean process.file.name?)",
+                "p0.policy:19:7: error [compile] broken_folded: 'process.file.nme' is not a field, macro or constant (did you mean process.file.name?)",
                 "p0.policy:21:5: error [unknown-key] typo_key: unknown rule key 'expresion'; the rule is skipped (known keys: "
                         + "actions, agent_version, combine, description, disabled, every, expression, filters, group_id, id, priority, "
                         + "severity, silent, tags, triage, version)");
