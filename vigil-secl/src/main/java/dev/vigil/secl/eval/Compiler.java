@@ -161,7 +161,7 @@ public final class Compiler {
             case Expr.Ident id when defs.expressionMacros().containsKey(id.name()) && Fields.get(id.name()) == null ->
                     macro(id, cursor);
             default -> {
-                if (!cursor && usesAncestors(e)) {
+                if (!cursor && joinsIterator(e)) {
                     yield iterate(List.of(e));
                 }
                 Op op = value(e, cursor);
@@ -217,7 +217,7 @@ public final class Compiler {
         List<Bool> parts = new ArrayList<>();
         List<Expr> ancestral = new ArrayList<>();
         for (Expr e : conjuncts) {
-            if (!cursor && usesAncestors(e)) {
+            if (!cursor && joinsIterator(e)) {
                 ancestral.add(e);
             } else {
                 parts.add(bool(e, cursor));
@@ -282,6 +282,30 @@ public final class Compiler {
 
     private static Bool constBool(boolean v) {
         return new Bool(v ? c -> true : c -> false, v, 0);
+    }
+
+    /**
+     * Whether a conjunct takes part in the shared ancestor iterator: it reads process.ancestors.* in
+     * a positive way. Negative conditions ({@code !}, {@code !=}, {@code !~}, {@code not in}) mean
+     * "no ancestor matches" and are evaluated on their own: inside the iterator they would turn into
+     * "some ancestor does not match", which is true of almost any ancestry.
+     */
+    private boolean joinsIterator(Expr e) {
+        return switch (e) {
+            case Expr.Not n -> false;
+            case Expr.Compare c when c.op() == Expr.CompareOp.NE || c.op() == Expr.CompareOp.NOT_MATCH -> false;
+            case Expr.Member m when m.op() == Expr.MemberOp.NOT_IN -> false;
+            case Expr.Logical l -> joinsIterator(l.left()) || joinsIterator(l.right());
+            case Expr.Ident id when defs.expressionMacros().containsKey(id.name()) && fieldOf(id.name()) == null -> {
+                if (!expanding.add(id.name())) yield false;
+                try {
+                    yield joinsIterator(defs.expressionMacros().get(id.name()));
+                } finally {
+                    expanding.remove(id.name());
+                }
+            }
+            default -> usesAncestors(e);
+        };
     }
 
     /** Whether {@code e} reads a process.ancestors.* field (macros included). */
@@ -1004,7 +1028,11 @@ public final class Compiler {
             } else if (glob.indexOf('*') < 0) {
                 exact.add(glob);
             } else if (path && glob.indexOf('*') > 0) {
-                prefixes.add(Glob.compile(glob, true).literalPrefix());
+                // the index looks prefixes up at '/' boundaries: "/dev/sd*" is indexed under "/dev/"
+                String literal = Glob.compile(glob, true).literalPrefix();
+                int slash = literal.lastIndexOf('/');
+                if (slash < 0) return null;
+                prefixes.add(literal.substring(0, slash + 1));
             } else {
                 return null; // a leading wildcard approves everything
             }

@@ -77,6 +77,14 @@ class CompilerTest {
         assertThat(eval("exec.file.name == \"sh\" && (process.ancestors.file.name == \"nope\" || process.ancestors.argv in [\"-jar\"])",
                 shellFromJava)).isTrue();
         assertThat(eval("exec.file.name == \"sh\" && !(process.ancestors.file.name == \"node\")", shellFromJava)).isTrue();
+        // negative conditions mean "no ancestor matches", also next to positive ones and without any ancestor
+        assertThat(eval("exec.file.name == \"sh\" && process.ancestors.file.name == \"java\" && !(process.ancestors.file.name in [\"bash\"])",
+                shellFromJava)).isFalse();
+        assertThat(eval("exec.file.name == \"sh\" && process.ancestors.file.name == \"java\" && process.ancestors.file.name not in [\"bash\"]",
+                shellFromJava)).isFalse();
+        Event orphan = json.parse("{\"event\":{\"type\":\"exec\"},\"process\":{\"pid\":5,\"file\":{\"name\":\"sh\"}}}");
+        assertThat(eval("exec.file.name == \"sh\" && !(process.ancestors.file.name in [\"dpkg\"])", orphan)).isTrue();
+        assertThat(eval("exec.file.name == \"sh\" && process.ancestors.file.name != \"dpkg\"", orphan)).isTrue();
     }
 
     @Test
@@ -167,6 +175,8 @@ class CompilerTest {
         assertThat(c.approvers()).containsExactly(new Compiler.Approver("exec.file.name", java.util.Set.of("sh", "bash"), false));
         var p = Compiler.compile(Parser.parse("open.file.path =~ \"/etc/cron.d/*\" && open.flags & O_CREAT > 0"), Compiler.Definitions.NONE);
         assertThat(p.approvers()).containsExactly(new Compiler.Approver("open.file.path", java.util.Set.of("/etc/cron.d/"), true));
+        var partial = Compiler.compile(Parser.parse("open.file.path in [~\"/dev/sd*\", ~\"/root/.ssh/id_*\"]"), Compiler.Definitions.NONE);
+        assertThat(partial.approvers()).containsExactly(new Compiler.Approver("open.file.path", java.util.Set.of("/dev/", "/root/.ssh/"), true));
         var none = Compiler.compile(Parser.parse("open.file.path =~ r\"x\""), Compiler.Definitions.NONE);
         assertThat(none.approvers()).isEmpty();
     }
