@@ -8,6 +8,12 @@
  *       {@code bench/sensor-bench.sh}.</li>
  *   <li>{@link dev.vigil.bench.DecoderBenchmark}: JMH, ring-buffer record decoding alone (events/s
  *       and allocation per event), on records built by {@link dev.vigil.bench.Records}.</li>
+ *   <li>{@link dev.vigil.bench.RuleEngineBenchmark}: JMH, SECL rule evaluation alone (events/s and
+ *       allocation per event) over a recorded host event mix ({@link dev.vigil.bench.Trace}), the
+ *       default policy side by side with 10, 100 and 1,000 added rules that cannot match
+ *       ({@link dev.vigil.bench.SyntheticRules}); {@link dev.vigil.bench.RuleCostProfile} says which
+ *       rules and which engine steps the time and allocation go to. Run both through
+ *       {@code bench/rules-bench.sh}.</li>
  * </ul>
  */
 package dev.vigil.bench;
