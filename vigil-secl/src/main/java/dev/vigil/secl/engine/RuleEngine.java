@@ -120,10 +120,17 @@ public final class RuleEngine {
         }
     }
 
-    /** The most selective approver: exact values over prefixes, fewer values first. */
+    /**
+     * The most selective approver: one on the event's own fields (open.file.path) before one on the
+     * process (process.file.name: common tools run everywhere), then exact values over prefixes, then
+     * fewer values.
+     */
     private static Compiler.Approver best(Rule r) {
+        String own = r.eventType().id() + ".";
         return r.approvers().stream()
-                .min(Comparator.comparing((Compiler.Approver a) -> a.prefix()).thenComparingInt(a -> a.values().size()))
+                .min(Comparator.comparing((Compiler.Approver a) -> !a.field().startsWith(own))
+                        .thenComparing(Compiler.Approver::prefix)
+                        .thenComparingInt(a -> a.values().size()))
                 .orElse(null);
     }
 
