@@ -76,9 +76,13 @@ public final class RuleEngine {
 
     private record Prefix(Getters.OfString getter, Map<String, State[]> byPrefix) {}
 
+    /** Integer approvers: sorted keys, searched without boxing. */
+    private record Numeric(Getters.OfLong getter, long[] keys, State[][] rules) {}
+
     private static final class Bucket {
         State[] always = new State[0];
         Exact[] exact = new Exact[0];
+        Numeric[] numeric = new Numeric[0];
         Prefix[] prefix = new Prefix[0];
     }
 
@@ -94,12 +98,17 @@ public final class RuleEngine {
         Map<EventType, List<State>> always = new LinkedHashMap<>();
         Map<EventType, Map<String, Map<String, List<State>>>> exact = new LinkedHashMap<>();
         Map<EventType, Map<String, Map<String, List<State>>>> prefix = new LinkedHashMap<>();
+        Map<EventType, Map<String, Map<Long, List<State>>>> numeric = new LinkedHashMap<>();
         for (Rule r : rules) {
             State s = new State(r);
             states.add(s);
             Compiler.Approver a = best(r);
             if (a == null) {
                 always.computeIfAbsent(r.eventType(), t -> new ArrayList<>()).add(s);
+            } else if (a.numeric()) {
+                var byValue = numeric.computeIfAbsent(r.eventType(), t -> new LinkedHashMap<>())
+                        .computeIfAbsent(a.field(), f -> new HashMap<>());
+                for (long v : a.numbers()) byValue.computeIfAbsent(v, k -> new ArrayList<>()).add(s);
             } else {
                 var target = a.prefix() ? prefix : exact;
                 var byValue = target.computeIfAbsent(r.eventType(), t -> new LinkedHashMap<>())
@@ -116,6 +125,14 @@ public final class RuleEngine {
             List<Prefix> px = new ArrayList<>();
             prefix.getOrDefault(t, Map.of()).forEach((field, m) -> px.add(new Prefix(getter(field), arrays(m))));
             b.prefix = px.toArray(new Prefix[0]);
+            List<Numeric> nx = new ArrayList<>();
+            numeric.getOrDefault(t, Map.of()).forEach((field, m) -> {
+                long[] keys = m.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+                State[][] byKey = new State[keys.length][];
+                for (int i = 0; i < keys.length; i++) byKey[i] = sorted(m.get(keys[i]));
+                nx.add(new Numeric(((Field.LongField) Fields.get(field)).getter(), keys, byKey));
+            });
+            b.numeric = nx.toArray(new Numeric[0]);
             buckets[t.code()] = b;
         }
     }
@@ -130,7 +147,7 @@ public final class RuleEngine {
         return r.approvers().stream()
                 .min(Comparator.comparing((Compiler.Approver a) -> !a.field().startsWith(own))
                         .thenComparing(Compiler.Approver::prefix)
-                        .thenComparingInt(a -> a.values().size()))
+                        .thenComparingInt(Compiler.Approver::size))
                 .orElse(null);
     }
 
@@ -158,6 +175,10 @@ public final class RuleEngine {
         for (Exact ex : b.exact) {
             State[] hit = ex.byValue().get(ex.getter().get(e));
             if (hit != null) for (State s : hit) run(s, e, now, out);
+        }
+        for (Numeric nx : b.numeric) {
+            int i = java.util.Arrays.binarySearch(nx.keys(), nx.getter().get(e));
+            if (i >= 0) for (State s : nx.rules()[i]) run(s, e, now, out);
         }
         for (Prefix px : b.prefix) {
             String v = px.getter().get(e);

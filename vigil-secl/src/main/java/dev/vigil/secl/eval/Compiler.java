@@ -67,9 +67,18 @@ public final class Compiler {
     /**
      * A value set that, when an event's {@code field} is not in it, makes the rule impossible.
      *
-     * @param prefix the values are path prefixes rather than exact values
+     * @param prefix  the values are path prefixes rather than exact values
+     * @param numbers for an integer field, its approved values ({@code values} is then empty)
      */
-    public record Approver(String field, Set<String> values, boolean prefix) {}
+    public record Approver(String field, Set<String> values, boolean prefix, Set<Long> numbers) {
+        public Approver(String field, Set<String> values, boolean prefix) {
+            this(field, values, prefix, Set.of());
+        }
+
+        public boolean numeric() { return !numbers.isEmpty(); }
+
+        public int size() { return numeric() ? numbers.size() : values.size(); }
+    }
 
     /** The result: the evaluator, the event type it applies to, and what an index can use. */
     public record Compiled(EventType eventType, BoolEval eval, Set<String> fields, List<Approver> approvers, int cost) {}
@@ -1008,6 +1017,19 @@ public final class Compiler {
             matchOp = false;
         } else {
             return null;
+        }
+        if (f instanceof Field.LongField && f.scope() != Field.ProcessScope.ANCESTORS && !matchOp) {
+            Set<Long> numbers = new LinkedHashSet<>();
+            for (Expr v : values) {
+                Long n = switch (v) {
+                    case Expr.IntLit i -> i.value();
+                    case Expr.Ident c when Fields.get(c.name()) == null -> LinuxConstants.all().get(c.name());
+                    default -> null;
+                };
+                if (n == null) return null;
+                numbers.add(n);
+            }
+            return numbers.isEmpty() ? null : new Approver(f.name(), Set.of(), false, numbers);
         }
         if (!(f instanceof Field.StringField) || f.scope() == Field.ProcessScope.ANCESTORS) {
             return null;

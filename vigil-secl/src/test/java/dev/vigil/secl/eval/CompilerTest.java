@@ -177,6 +177,11 @@ class CompilerTest {
         assertThat(p.approvers()).containsExactly(new Compiler.Approver("open.file.path", java.util.Set.of("/etc/cron.d/"), true));
         var partial = Compiler.compile(Parser.parse("open.file.path in [~\"/dev/sd*\", ~\"/root/.ssh/id_*\"]"), Compiler.Definitions.NONE);
         assertThat(partial.approvers()).containsExactly(new Compiler.Approver("open.file.path", java.util.Set.of("/dev/", "/root/.ssh/"), true));
+        var ports = Compiler.compile(Parser.parse("connect.addr.port in [3333, 4444] && connect.addr.family in [AF_INET, AF_INET6]"),
+                Compiler.Definitions.NONE);
+        assertThat(ports.approvers()).containsExactly(
+                new Compiler.Approver("connect.addr.port", java.util.Set.of(), false, java.util.Set.of(3333L, 4444L)),
+                new Compiler.Approver("connect.addr.family", java.util.Set.of(), false, java.util.Set.of(2L, 10L)));
         var none = Compiler.compile(Parser.parse("open.file.path =~ r\"x\""), Compiler.Definitions.NONE);
         assertThat(none.approvers()).isEmpty();
     }

@@ -145,6 +145,9 @@ class PolicyLoaderTest {
         }
         policy.append("  - id: etc\n    expression: open.file.path =~ \"/etc/cron.d/*\" && open.flags & O_CREAT > 0\n");
         policy.append("  - id: disks\n    expression: open.file.path in [~\"/dev/sd*\", ~\"/dev/nvme*\"]\n");
+        for (int i = 0; i < 100; i++) {
+            policy.append("  - id: port").append(i).append("\n    expression: connect.addr.port == ").append(40000 + i).append("\n");
+        }
         PolicyLoader.Result r = load(policy.toString());
         assertThat(r.errors()).isEmpty();
         RuleEngine engine = new RuleEngine(r.rules(), new Variables());
@@ -156,8 +159,10 @@ class PolicyLoaderTest {
         engine.evaluate(JSON.parse("{\"event\":{\"type\":\"open\"},\"process\":{\"uid\":0},\"open\":{\"file\":{\"path\":\"/var/log/x\"},\"flags\":64}}"),
                 0, alerts::add);
         engine.evaluate(JSON.parse("{\"event\":{\"type\":\"open\"},\"open\":{\"file\":{\"path\":\"/dev/sda1\"}}}"), 0, alerts::add);
-        assertThat(alerts).extracting(m -> m.rule().id()).containsExactly("r7", "etc", "disks");
+        engine.evaluate(JSON.parse("{\"event\":{\"type\":\"connect\"},\"connect\":{\"addr\":{\"family\":2,\"ip\":\"1.2.3.4\",\"port\":40042}}}"), 0, alerts::add);
+        engine.evaluate(JSON.parse("{\"event\":{\"type\":\"connect\"},\"connect\":{\"addr\":{\"family\":2,\"ip\":\"1.2.3.4\",\"port\":443}}}"), 0, alerts::add);
+        assertThat(alerts).extracting(m -> m.rule().id()).containsExactly("r7", "etc", "disks", "port42");
         long evaluated = engine.stats().stream().mapToLong(RuleEngine.RuleStats::evaluations).sum();
-        assertThat(evaluated).as("only the rules each event can match are evaluated, not 202 per event").isEqualTo(3);
+        assertThat(evaluated).as("only the rules each event can match are evaluated, not 302 per event").isEqualTo(4);
     }
 }
