@@ -74,7 +74,39 @@ public final class RuleEngine {
 
     private record Exact(Getters.OfString getter, Map<String, State[]> byValue) {}
 
-    private record Prefix(Getters.OfString getter, Map<String, State[]> byPrefix) {}
+    private record Prefix(Getters.OfString getter, PrefixTable byPrefix) {}
+
+    /**
+     * Path prefixes to rules, looked up while walking a path: the hash of each prefix is carried along
+     * (String.hashCode's recurrence) and candidates compared in place, so a lookup allocates nothing.
+     */
+    private static final class PrefixTable {
+        private final String[] keys;
+        private final State[][] values;
+        private final int mask;
+
+        PrefixTable(Map<String, State[]> m) {
+            int cap = Integer.highestOneBit(Math.max(4, m.size() * 4 - 1)) << 1;
+            keys = new String[cap];
+            values = new State[cap][];
+            mask = cap - 1;
+            m.forEach((k, v) -> {
+                int i = k.hashCode() & mask;
+                while (keys[i] != null) i = (i + 1) & mask;
+                keys[i] = k;
+                values[i] = v;
+            });
+        }
+
+        /** The rules under {@code s[0, len)}, whose String hash is {@code hash}; null when none. */
+        State[] get(String s, int len, int hash) {
+            for (int i = hash & mask; keys[i] != null; i = (i + 1) & mask) {
+                String k = keys[i];
+                if (k.length() == len && k.hashCode() == hash && s.regionMatches(0, k, 0, len)) return values[i];
+            }
+            return null;
+        }
+    }
 
     /** Integer approvers: sorted keys, searched without boxing. */
     private record Numeric(Getters.OfLong getter, long[] keys, State[][] rules) {}
@@ -123,7 +155,7 @@ public final class RuleEngine {
             exact.getOrDefault(t, Map.of()).forEach((field, m) -> ex.add(new Exact(getter(field), arrays(m))));
             b.exact = ex.toArray(new Exact[0]);
             List<Prefix> px = new ArrayList<>();
-            prefix.getOrDefault(t, Map.of()).forEach((field, m) -> px.add(new Prefix(getter(field), arrays(m))));
+            prefix.getOrDefault(t, Map.of()).forEach((field, m) -> px.add(new Prefix(getter(field), new PrefixTable(arrays(m)))));
             b.prefix = px.toArray(new Prefix[0]);
             List<Numeric> nx = new ArrayList<>();
             numeric.getOrDefault(t, Map.of()).forEach((field, m) -> {
@@ -182,12 +214,18 @@ public final class RuleEngine {
         }
         for (Prefix px : b.prefix) {
             String v = px.getter().get(e);
-            State[] whole = px.byPrefix().get(v);
-            if (whole != null) for (State s : whole) run(s, e, now, out);
-            for (int i = v.indexOf('/'); i >= 0 && i < v.length() - 1; i = v.indexOf('/', i + 1)) {
-                State[] hit = px.byPrefix().get(v.substring(0, i + 1));
-                if (hit != null) for (State s : hit) run(s, e, now, out);
+            int h = 0;
+            int n = v.length();
+            for (int i = 0; i < n; i++) {
+                char c = v.charAt(i);
+                h = 31 * h + c;
+                if (c == '/' && i < n - 1) { // every directory prefix ("/", "/etc/", "/etc/cron.d/")
+                    State[] hit = px.byPrefix().get(v, i + 1, h);
+                    if (hit != null) for (State s : hit) run(s, e, now, out);
+                }
             }
+            State[] whole = px.byPrefix().get(v, n, h); // and the path itself (exact paths in a prefix list)
+            if (whole != null) for (State s : whole) run(s, e, now, out);
         }
         // variable scopes follow the process tree
         if (type == EventType.FORK && e.process().parent() != null) {
