@@ -27,11 +27,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code vigil agent}: the sensor plus the rules; alerts as JSON lines. */
 @Command(name = "agent",
@@ -155,10 +153,7 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
             timer.scheduleAtFixedRate(() -> err.println(statsJson(agent)), every, every, TimeUnit.MILLISECONDS);
         }
 
-        CountDownLatch done = new CountDownLatch(1);
-        AtomicBoolean finished = new AtomicBoolean();
-        Runnable finish = () -> {
-            if (!finished.compareAndSet(false, true)) return;
+        new UntilStopped().await(duration == null ? null : Durations.parse(duration), () -> {
             agent.close();
             timer.shutdownNow();
             synchronized (lock) {
@@ -172,20 +167,7 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
                 }
             }
             err.println(statsJson(agent));
-        };
-        Thread hook = new Thread(() -> {
-            finish.run();
-            done.countDown();
-        }, "vigil-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        if (duration != null) done.await(Durations.parse(duration).toMillis(), TimeUnit.MILLISECONDS);
-        else done.await();
-        finish.run();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook ran
-        }
+        });
         return 0;
     }
 

@@ -24,7 +24,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -142,7 +141,7 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
             }
         }
 
-        CountDownLatch done = new CountDownLatch(1);
+        UntilStopped life = new UntilStopped();
         AtomicLong shown = new AtomicLong();
         AtomicBoolean writeFailed = new AtomicBoolean();
         Object lock = new Object();
@@ -160,12 +159,12 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
                     } catch (IOException ex) {
                         if (writeFailed.compareAndSet(false, true)) {
                             err.println("vigil events: write failed: " + ex.getMessage());
-                            done.countDown();
+                            life.stop();
                         }
                     }
                 }
                 if (maxEvents != null && shown.incrementAndGet() >= maxEvents) {
-                    done.countDown();
+                    life.stop();
                 }
             });
         } catch (SensorUnavailableException e) {
@@ -185,11 +184,7 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
             flusher.scheduleAtFixedRate(() -> err.println(statsJson(sensor.stats())), every, every, TimeUnit.MILLISECONDS);
         }
 
-        AtomicBoolean finished = new AtomicBoolean();
-        Runnable finish = () -> {
-            if (!finished.compareAndSet(false, true)) {
-                return;
-            }
+        life.await(limit, () -> {
             sensor.close(); // drains what the kernel already handed over
             flusher.shutdownNow();
             synchronized (lock) {
@@ -211,24 +206,7 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
                 }
             }
             printSummary(err, sensor.stats());
-        };
-        Thread hook = new Thread(() -> {
-            finish.run();
-            done.countDown();
-        }, "vigil-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-
-        if (limit != null) {
-            done.await(limit.toMillis(), TimeUnit.MILLISECONDS);
-        } else {
-            done.await();
-        }
-        finish.run();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running: it already finished the work
-        }
+        });
         return writeFailed.get() ? 1 : 0;
     }
 
