@@ -1,0 +1,16 @@
+package dev.vigil.detect.signal;
+
+import java.util.Locale;
+
+/** Why a signal was archived. */
+public enum ArchiveReason {
+    FALSE_POSITIVE, BENIGN_TRUE_POSITIVE, TRUE_POSITIVE, TESTING, OTHER;
+
+    public String id() { return name().toLowerCase(Locale.ROOT); }
+
+    public static ArchiveReason parse(String s) {
+        if (s == null) return null;
+        for (ArchiveReason v : values()) if (v.id().equals(s.trim().toLowerCase(Locale.ROOT).replace('-', '_'))) return v;
+        return null;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.vigil.detect.signal;
+
+import java.util.Locale;
+
+/** Where a signal is in triage. */
+public enum SignalStatus {
+    OPEN, UNDER_REVIEW, ARCHIVED;
+
+    public String id() { return name().toLowerCase(Locale.ROOT); }
+
+    public static SignalStatus parse(String s) {
+        if (s == null) return null;
+        for (SignalStatus v : values()) if (v.id().equals(s.trim().toLowerCase(Locale.ROOT).replace('-', '_'))) return v;
+        return null;
+    }
+}
