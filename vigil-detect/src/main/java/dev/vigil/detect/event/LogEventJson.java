@@ -82,8 +82,10 @@ public final class LogEventJson {
     public static LogEvent fromJson(byte[] json) {
         try {
             return fromTree(MAPPER.readTree(json));
-        } catch (java.io.IOException x) {
+        } catch (JsonProcessingException x) {
             throw new IllegalArgumentException("malformed JSON: " + x.getOriginalMessage(), x);
+        } catch (java.io.IOException x) {
+            throw new IllegalArgumentException("malformed JSON: " + x.getMessage(), x);
         }
     }
 
