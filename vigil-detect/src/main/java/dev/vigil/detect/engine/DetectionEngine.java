@@ -1,0 +1,257 @@
+package dev.vigil.detect.engine;
+
+import dev.vigil.detect.event.FieldRef;
+import dev.vigil.detect.event.LogEvent;
+import dev.vigil.detect.query.Query;
+import dev.vigil.detect.rule.DetectionRule;
+import dev.vigil.detect.rule.DetectionRule.RuleQuery;
+import dev.vigil.detect.rule.Method;
+import dev.vigil.detect.signal.Signal;
+import dev.vigil.detect.signal.SignalAggregator;
+import dev.vigil.detect.state.GroupKey;
+import dev.vigil.detect.state.KeyedState;
+import dev.vigil.detect.state.StateBackend;
+import dev.vigil.detect.suppression.Suppression;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Runs detection rules over a stream of events and folds their detections into signals.
+ *
+ * <p>Per event: candidate rules come from an index on {@code source} (most rules name one);
+ * each candidate's queries are evaluated, the group key is read from the group-by fields, and
+ * the rule's detector ({@link Method}) decides whether a case fires. Detections pass the
+ * suppressions, then join or open a signal in the {@link SignalAggregator}.
+ *
+ * <p>Time is event time: windows and keep-alives use the events' own timestamps, so a replay
+ * of recorded events gives the signals a live run gave. The watermark trails the newest event
+ * time by the largest rule lateness; windowed methods count events older than their rule's
+ * lateness as late and leave them out (counted per rule); match rules take them.
+ *
+ * <p>Single-threaded: one engine per pipeline stage (or per Flink subtask).
+ */
+public final class DetectionEngine {
+
+    /** A compiled rule: the rule, its detector, its stats. */
+    public static final class Compiled {
+        final DetectionRule rule;
+        final Detector detector;
+        final RuleStats stats;
+        final boolean windowed;
+        final long lateness;
+        final boolean[] matched;
+        Detector.Emitter emitter;
+
+        Compiled(DetectionRule rule, Detector detector, RuleStats stats) {
+            this.rule = rule;
+            this.detector = detector;
+            this.stats = stats;
+            this.windowed = rule.method() != Method.MATCH;
+            this.lateness = rule.options().lateness().toMillis();
+            this.matched = new boolean[rule.queries().size()];
+        }
+
+        public DetectionRule rule() { return rule; }
+
+        public RuleStats stats() { return stats; }
+
+        public int groups() { return detector.groups(); }
+    }
+
+    private record ActiveSuppression(Suppression suppression, Query query, LongAdder count) {}
+
+    private final StateBackend backend;
+    private final EngineLimits limits;
+    private final SignalAggregator aggregator;
+    private final LongAdder events = new LongAdder();
+    private final LongAdder lateEvents = new LongAdder();
+
+    private Map<String, Compiled> rules = new LinkedHashMap<>();
+    private Map<String, Compiled[]> bySource = Map.of();
+    private Compiled[] anySource = new Compiled[0];
+    private List<ActiveSuppression> suppressions = List.of();
+    private final Map<String, LongAdder> suppressedCounts = new HashMap<>();
+
+    private long newest = Long.MIN_VALUE;
+    private long nextExpiry = Long.MIN_VALUE;
+
+    public DetectionEngine(List<DetectionRule> rules, StateBackend backend, EngineLimits limits) {
+        this.backend = backend;
+        this.limits = limits;
+        this.aggregator = new SignalAggregator(limits.maxOpenSignals());
+        setRules(rules);
+    }
+
+    public DetectionEngine(List<DetectionRule> rules) {
+        this(rules, StateBackend.IN_MEMORY, EngineLimits.DEFAULT);
+    }
+
+    /**
+     * Replaces the rule set between two events. A rule whose text did not change keeps its
+     * state and stats; a changed or new rule starts empty; disabled rules are dropped.
+     */
+    public void setRules(List<DetectionRule> newRules) {
+        Map<String, Compiled> next = new LinkedHashMap<>();
+        for (DetectionRule r : newRules) {
+            if (!r.enabled()) continue;
+            Compiled old = rules.get(r.id());
+            next.put(r.id(), old != null && old.rule.text() != null && old.rule.text().equals(r.text()) ? old : compile(r));
+        }
+        Map<String, List<Compiled>> index = new HashMap<>();
+        List<Compiled> any = new ArrayList<>();
+        for (Compiled c : next.values()) {
+            Set<String> sources = requiredSources(c.rule);
+            if (sources == null) any.add(c);
+            else for (String s : sources) index.computeIfAbsent(s, k -> new ArrayList<>()).add(c);
+        }
+        Map<String, Compiled[]> frozen = new HashMap<>();
+        index.forEach((k, v) -> frozen.put(k, v.toArray(Compiled[]::new)));
+        this.rules = next;
+        this.bySource = frozen;
+        this.anySource = any.toArray(Compiled[]::new);
+    }
+
+    /** The sources every query of the rule requires, or null when some query can match any source. */
+    private static Set<String> requiredSources(DetectionRule r) {
+        Set<String> all = new java.util.HashSet<>();
+        for (RuleQuery q : r.queries()) {
+            Optional<Set<String>> s = q.query().requiredValues("source");
+            if (s.isEmpty()) return null;
+            all.addAll(s.get());
+        }
+        return all;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Compiled compile(DetectionRule r) {
+        RuleStats stats = new RuleStats();
+        KeyedState state = backend.keyed(r.id(), r.method().id(), limits.maxGroupsPerRule(), stats.state);
+        Detector d = switch (r.method()) {
+            case MATCH -> new MatchDetector(r);
+            case THRESHOLD -> new ThresholdDetector(r, state, stats.state, limits.maxValuesPerGroup());
+            case NEW_VALUE -> new NewValueDetector(r, state, stats.state, limits.maxValuesPerGroup());
+            case SEQUENCE -> new SequenceDetector(r, state);
+            case ANOMALY -> new AnomalyDetector(r, state);
+        };
+        Compiled c = new Compiled(r, d, stats);
+        c.emitter = (caseIndex, group, event) -> detected(c, caseIndex, group, event);
+        return c;
+    }
+
+    /** Replaces the suppressions; counts of the ones kept carry over. */
+    public void setSuppressions(List<Suppression> list) {
+        List<ActiveSuppression> out = new ArrayList<>();
+        for (Suppression s : list) {
+            if (!s.enabled()) continue;
+            LongAdder count = suppressedCounts.computeIfAbsent(s.id(), k -> new LongAdder());
+            out.add(new ActiveSuppression(s, Query.parse(s.query()), count));
+        }
+        this.suppressions = out;
+    }
+
+    /** Runs one event through every rule that may match it. */
+    public void process(LogEvent e) {
+        events.increment();
+        long t = e.time();
+        if (t > newest) newest = t;
+        Compiled[] bucket = bySource.get(e.source());
+        if (bucket != null) for (Compiled c : bucket) run(c, e);
+        for (Compiled c : anySource) run(c, e);
+        if (newest >= nextExpiry) {
+            expire(newest);
+            nextExpiry = newest + limits.expireEvery().toMillis();
+        }
+    }
+
+    private void run(Compiled c, LogEvent e) {
+        List<RuleQuery> qs = c.rule.queries();
+        boolean any = false;
+        int firstMatched = -1;
+        for (int i = 0; i < qs.size(); i++) {
+            boolean m = qs.get(i).query().matches(e);
+            c.matched[i] = m;
+            if (m && !any) {
+                any = true;
+                firstMatched = i;
+            }
+        }
+        if (!any) return;
+        c.stats.matchedEvents.increment();
+        if (c.windowed && e.time() < newest - c.lateness) {
+            c.stats.late.increment();
+            lateEvents.increment();
+            return;
+        }
+        GroupKey key = groupKey(qs.get(firstMatched).groupBy(), e);
+        c.detector.onEvent(e, c.matched, key, c.emitter);
+    }
+
+    private void detected(Compiled c, int caseIndex, GroupKey group, LogEvent e) {
+        c.stats.detections.increment();
+        for (ActiveSuppression s : suppressions) {
+            Suppression sup = s.suppression;
+            if ((sup.ruleId() == null || sup.ruleId().isEmpty() || sup.ruleId().equals(c.rule.id()))
+                    && sup.activeAt(e.time()) && s.query.matches(e)) {
+                s.count.increment();
+                c.stats.suppressed.increment();
+                return;
+            }
+        }
+        aggregator.add(c.rule, caseIndex, group, e);
+    }
+
+    private static GroupKey groupKey(List<FieldRef> fields, LogEvent e) {
+        if (fields.isEmpty()) return GroupKey.NONE;
+        String[] v = new String[fields.size()];
+        for (int i = 0; i < v.length; i++) {
+            String s = fields.get(i).text(e);
+            v[i] = s == null ? "" : s;
+        }
+        return new GroupKey(v);
+    }
+
+    private void expire(long newestTime) {
+        for (Compiled c : rules.values()) c.detector.expire(newestTime - c.lateness);
+        aggregator.expire(newestTime);
+    }
+
+    /** Signals opened or extended since the last call. */
+    public List<Signal> drainSignals(long nowMillis) {
+        return aggregator.drain(nowMillis);
+    }
+
+    /** Suppressed detections per suppression id since the last call. */
+    public Map<String, Long> drainSuppressedCounts() {
+        Map<String, Long> out = new HashMap<>();
+        suppressedCounts.forEach((id, n) -> {
+            long v = n.sumThenReset();
+            if (v > 0) out.put(id, v);
+        });
+        return out;
+    }
+
+    public Map<String, Compiled> rules() { return rules; }
+
+    public Stats stats() {
+        return new Stats(events.sum(), lateEvents.sum(), newest, rules.size(), aggregator.openSignals(),
+                aggregator.created.sum(), aggregator.evicted.sum());
+    }
+
+    /**
+     * @param events         events processed
+     * @param lateEvents     events too late for some windowed rule (also counted per rule)
+     * @param newestTime     the newest event time seen (epoch ms)
+     * @param openSignals    signals that can still be extended
+     * @param signalsCreated signals opened
+     * @param signalsEvicted open signals closed early because of the open-signal bound
+     */
+    public record Stats(long events, long lateEvents, long newestTime, int rules, int openSignals, long signalsCreated,
+                        long signalsEvicted) {}
+}

@@ -1,0 +1,86 @@
+package dev.vigil.detect.engine;
+
+import dev.vigil.detect.event.LogEvent;
+import dev.vigil.detect.rule.DetectionRule;
+import dev.vigil.detect.rule.DetectionRule.RuleQuery;
+import dev.vigil.detect.state.GroupKey;
+import dev.vigil.detect.state.KeyedState;
+import dev.vigil.detect.state.StateStats;
+
+import java.util.HashMap;
+
+/**
+ * The first time a value of the query's metric is seen for a group (a user logging in from a
+ * new country, a container image running a new binary), once the rule has learned for its
+ * learning duration (event time since the first event it saw). A value not seen for
+ * {@code forgetAfter} is new again.
+ */
+final class NewValueDetector implements Detector {
+
+    private final DetectionRule rule;
+    private final KeyedState<Group> state;
+    private final StateStats stats;
+    private final int maxValues;
+    private final long learning;
+    private final long forget;
+    private final double[] values;
+    private long learningStarted = Long.MIN_VALUE;
+
+    NewValueDetector(DetectionRule rule, KeyedState<Group> state, StateStats stats, int maxValues) {
+        this.rule = rule;
+        this.state = state;
+        this.stats = stats;
+        this.maxValues = maxValues;
+        this.learning = rule.options().learningDuration().toMillis();
+        this.forget = rule.options().forgetAfter().toMillis();
+        this.values = new double[rule.queries().size()];
+    }
+
+    static final class Group {
+        final HashMap<String, Long> lastSeen = new HashMap<>();
+        long lastTime;
+    }
+
+    @Override public void onEvent(LogEvent e, boolean[] matched, GroupKey key, Emitter out) {
+        long t = e.time();
+        if (learningStarted == Long.MIN_VALUE) learningStarted = t;
+        boolean learned = t >= learningStarted + learning;
+        Group g = state.getOrCreate(key, k -> new Group());
+        g.lastTime = Math.max(g.lastTime, t);
+        boolean fresh = false;
+        for (int q = 0; q < values.length; q++) {
+            values[q] = 0;
+            RuleQuery query = rule.queries().get(q);
+            if (!matched[q] || query.metric() == null) continue;
+            String v = query.metric().text(e);
+            if (v == null) continue;
+            Long seen = g.lastSeen.get(v);
+            boolean isNew = seen == null || (forget > 0 && t - seen > forget);
+            if (seen == null && g.lastSeen.size() >= maxValues) {
+                stats.valueOverflows.increment();
+                continue; // not remembered, so not reported either: a bounded group can't tell new from known
+            }
+            if (seen == null || t > seen) g.lastSeen.put(v, t);
+            if (isNew && learned) {
+                values[q] = 1;
+                fresh = true;
+            }
+        }
+        if (!fresh) return;
+        int c = Cases.first(rule, values);
+        if (c >= 0) out.detect(c, key, e);
+    }
+
+    /** Learning start is rule state too: restored with the rest so a restart doesn't learn again. */
+    long learningStarted() { return learningStarted; }
+
+    void learningStarted(long t) { learningStarted = t; }
+
+    @Override public void expire(long watermark) {
+        if (forget <= 0) return;
+        state.forEach((k, g) -> g.lastSeen.values().removeIf(seen -> seen < watermark - forget));
+        state.removeIf((k, g) -> g.lastSeen.isEmpty());
+    }
+
+    @Override public int groups() { return state.size(); }
+}

@@ -1,0 +1,88 @@
+package dev.vigil.detect.engine;
+
+import dev.vigil.detect.event.LogEvent;
+import dev.vigil.detect.rule.DetectionRule;
+import dev.vigil.detect.rule.DetectionRule.Step;
+import dev.vigil.detect.state.GroupKey;
+import dev.vigil.detect.state.KeyedState;
+
+import java.util.List;
+
+/**
+ * Ordered steps per group: step 1's condition over query counts in its sliding window (e.g. at
+ * least 10 failed logins in 10 minutes), then each next step's condition over the counts since
+ * the previous step completed, within that step's window (a success within 10 minutes). The
+ * last step completing is a detection; the group then starts over. A step whose window runs
+ * out resets the group to step 1.
+ */
+final class SequenceDetector implements Detector {
+
+    private final DetectionRule rule;
+    private final KeyedState<Group> state;
+    private final List<Step> steps;
+    private final int queries;
+    private final double[] values;
+    private final long longest;
+
+    SequenceDetector(DetectionRule rule, KeyedState<Group> state) {
+        this.rule = rule;
+        this.state = state;
+        this.steps = rule.options().steps();
+        this.queries = rule.queries().size();
+        this.values = new double[queries];
+        this.longest = steps.stream().mapToLong(s -> s.window().toMillis()).sum();
+    }
+
+    final class Group {
+        int step;
+        long stepStarted;
+        final WindowCounter[] first = new WindowCounter[queries];
+        final long[] since = new long[queries];
+        long lastTime;
+    }
+
+    @Override public void onEvent(LogEvent e, boolean[] matched, GroupKey key, Emitter out) {
+        Group g = state.getOrCreate(key, k -> new Group());
+        long t = e.time();
+        g.lastTime = Math.max(g.lastTime, t);
+        if (g.step > 0 && t - g.stepStarted > steps.get(g.step).window().toMillis()) reset(g);
+        if (g.step == 0) {
+            long window = steps.getFirst().window().toMillis();
+            for (int q = 0; q < queries; q++) {
+                if (matched[q]) {
+                    if (g.first[q] == null) g.first[q] = new WindowCounter(window);
+                    g.first[q].add(t);
+                }
+                values[q] = g.first[q] == null ? 0 : g.first[q].count(t);
+            }
+        } else {
+            for (int q = 0; q < queries; q++) {
+                if (matched[q]) g.since[q]++;
+                values[q] = g.since[q];
+            }
+        }
+        if (!steps.get(g.step).condition().test(values)) return;
+        // step complete
+        g.step++;
+        g.stepStarted = t;
+        java.util.Arrays.fill(g.since, 0);
+        if (g.step == steps.size()) {
+            reset(g);
+            java.util.Arrays.fill(values, 1);
+            int c = Cases.first(rule, values);
+            out.detect(Math.max(c, 0), key, e);
+        }
+    }
+
+    private void reset(Group g) {
+        g.step = 0;
+        java.util.Arrays.fill(g.since, 0);
+        for (WindowCounter w : g.first) if (w != null) w.clear();
+    }
+
+    @Override public void expire(long watermark) {
+        state.removeIf((k, g) -> g.lastTime < watermark - longest);
+    }
+
+    @Override public int groups() { return state.size(); }
+}

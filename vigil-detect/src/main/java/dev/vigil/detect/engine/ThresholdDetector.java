@@ -1,0 +1,69 @@
+package dev.vigil.detect.engine;
+
+import dev.vigil.detect.event.LogEvent;
+import dev.vigil.detect.rule.DetectionRule;
+import dev.vigil.detect.rule.DetectionRule.Aggregation;
+import dev.vigil.detect.state.GroupKey;
+import dev.vigil.detect.state.KeyedState;
+import dev.vigil.detect.state.StateStats;
+
+/**
+ * Per group and query: a count (or distinct count) over the sliding evaluation window, in event
+ * time. After each event the cases are evaluated on the window ending at that event; the first
+ * case that holds is a detection (and keeps being one for each further event while it holds,
+ * so the signal's count grows with the attack).
+ */
+final class ThresholdDetector implements Detector {
+
+    private final DetectionRule rule;
+    private final KeyedState<Group> state;
+    private final StateStats stats;
+    private final long window;
+    private final int maxDistinct;
+    private final double[] values;
+
+    ThresholdDetector(DetectionRule rule, KeyedState<Group> state, StateStats stats, int maxDistinct) {
+        this.rule = rule;
+        this.state = state;
+        this.stats = stats;
+        this.window = rule.options().evaluationWindow().toMillis();
+        this.maxDistinct = maxDistinct;
+        this.values = new double[rule.queries().size()];
+    }
+
+    final class Group {
+        final WindowCounter[] counts = new WindowCounter[values.length];
+        final DistinctCounter[] distinct = new DistinctCounter[values.length];
+        long lastTime;
+    }
+
+    @Override public void onEvent(LogEvent e, boolean[] matched, GroupKey key, Emitter out) {
+        Group g = state.getOrCreate(key, k -> new Group());
+        long t = e.time();
+        var queries = rule.queries();
+        for (int q = 0; q < values.length; q++) {
+            if (!matched[q]) continue;
+            var query = queries.get(q);
+            if (query.aggregation() == Aggregation.CARDINALITY) {
+                if (g.distinct[q] == null) g.distinct[q] = new DistinctCounter(window, maxDistinct);
+                String v = DistinctValues.of(query.distinct(), e);
+                if (v != null) g.distinct[q].add(v, t, stats);
+            } else {
+                if (g.counts[q] == null) g.counts[q] = new WindowCounter(window);
+                g.counts[q].add(t);
+            }
+        }
+        g.lastTime = Math.max(g.lastTime, t);
+        for (int q = 0; q < values.length; q++) {
+            values[q] = g.distinct[q] != null ? g.distinct[q].count(t) : g.counts[q] != null ? g.counts[q].count(t) : 0;
+        }
+        int c = Cases.first(rule, values);
+        if (c >= 0) out.detect(c, key, e);
+    }
+
+    @Override public void expire(long watermark) {
+        state.removeIf((k, g) -> g.lastTime < watermark - window);
+    }
+
+    @Override public int groups() { return state.size(); }
+}

@@ -1,0 +1,183 @@
+package dev.vigil.detect.signal;
+
+import dev.vigil.detect.event.LogEvent;
+import dev.vigil.detect.event.LogEventJson;
+import dev.vigil.detect.rule.DetectionRule;
+import dev.vigil.detect.state.GroupKey;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Folds detections into signals: one open signal per rule and group, extended by every
+ * detection whose event comes within the rule's keep-alive of the previous one and within its
+ * maximum signal duration of the first (event time). 400,000 executions of one miner in one
+ * container are one signal with a count of 400,000. Work per detection is a map lookup, a few
+ * counters and the entity sets; samples are rendered only when the signal is drained.
+ */
+public final class SignalAggregator {
+
+    private record Key(String ruleId, GroupKey group) {}
+
+    /** The activity of one open signal. */
+    private static final class Open {
+        final String id;
+        final DetectionRule rule;
+        final GroupKey group;
+        final LogEvent first;
+        final EntityCollector entities = new EntityCollector();
+        LogEvent last;
+        long count;
+        long firstSeen;
+        long lastSeen;
+        Severity severity;
+        long createdAt;
+        boolean dirty = true;
+
+        Open(String id, DetectionRule rule, GroupKey group, LogEvent first) {
+            this.id = id;
+            this.rule = rule;
+            this.group = group;
+            this.first = first;
+            this.firstSeen = first.time();
+            this.lastSeen = first.time();
+        }
+    }
+
+    private final int maxOpen;
+    private final LinkedHashMap<Key, Open> open;
+    private final List<Open> dirty = new ArrayList<>();
+    /** Open signals closed early because too many were open (each later match starts a new signal). */
+    public final LongAdder evicted = new LongAdder();
+    public final LongAdder created = new LongAdder();
+
+    public SignalAggregator(int maxOpen) {
+        this.maxOpen = maxOpen;
+        this.open = new LinkedHashMap<>(1024, 0.75f, true);
+    }
+
+    /** Adds one detection of {@code rule}'s case {@code caseIndex} for {@code group}. */
+    public void add(DetectionRule rule, int caseIndex, GroupKey group, LogEvent e) {
+        Key k = new Key(rule.id(), group);
+        Open s = open.get(k);
+        long t = e.time();
+        if (s != null && (t - s.lastSeen > rule.options().keepAlive().toMillis()
+                || t - s.firstSeen > rule.options().maxSignalDuration().toMillis())) {
+            open.remove(k);
+            s = null;
+        }
+        if (s == null) {
+            s = new Open(signalId(rule.id(), group, e), rule, group, e);
+            open.put(k, s);
+            created.increment();
+            if (open.size() > maxOpen) {
+                Iterator<Map.Entry<Key, Open>> it = open.entrySet().iterator();
+                it.next();
+                it.remove();
+                evicted.increment();
+            }
+        }
+        s.count++;
+        if (t >= s.lastSeen) {
+            s.lastSeen = t;
+            s.last = e;
+        }
+        if (t < s.firstSeen) s.firstSeen = t;
+        Severity sev = severity(rule, caseIndex, e);
+        if (s.severity == null || sev.compareTo(s.severity) > 0) s.severity = sev;
+        s.entities.add(e);
+        if (!s.dirty) {
+            s.dirty = true;
+            dirty.add(s);
+        } else if (s.count == 1) {
+            dirty.add(s);
+        }
+    }
+
+    /** Signals changed since the last drain, as complete records (engine-owned fields; status open). */
+    public List<Signal> drain(long nowMillis) {
+        if (dirty.isEmpty()) return List.of();
+        List<Signal> out = new ArrayList<>(dirty.size());
+        for (Open s : dirty) {
+            if (s.createdAt == 0) s.createdAt = nowMillis;
+            s.dirty = false;
+            out.add(toSignal(s, nowMillis));
+        }
+        dirty.clear();
+        return out;
+    }
+
+    /** Forgets open signals that can no longer be extended once event time reached {@code watermark}. */
+    public void expire(long watermark) {
+        open.values().removeIf(s -> !s.dirty && watermark - s.lastSeen > s.rule.options().keepAlive().toMillis());
+    }
+
+    public int openSignals() { return open.size(); }
+
+    private static Signal toSignal(Open s, long now) {
+        DetectionRule r = s.rule;
+        LogEvent sample = s.first;
+        List<String> tags = new ArrayList<>(new LinkedHashSet<>(renderAll(r.tags(), sample)));
+        tags.add("rule:" + r.id());
+        if (!sample.source().isEmpty()) tags.add("source:" + sample.source());
+        String tactic = tag(tags, "tactic");
+        String technique = tag(tags, "technique");
+        Map<String, String> groupBy = new LinkedHashMap<>();
+        var fields = r.queries().getFirst().groupBy();
+        for (int i = 0; i < fields.size() && i < s.group.size(); i++) groupBy.put(fields.get(i).name(), s.group.value(i));
+        List<com.fasterxml.jackson.databind.node.ObjectNode> samples = new ArrayList<>(2);
+        samples.add(LogEventJson.toTree(s.first));
+        if (s.last != null && s.last != s.first) samples.add(LogEventJson.toTree(s.last));
+        String title = Templates.render(r.name(), sample);
+        return new Signal(s.id, r.id(), r.name(), title, Templates.render(r.message(), sample), s.severity,
+                SignalStatus.OPEN, null, null, groupBy, s.count, s.firstSeen, s.lastSeen, s.createdAt, now, tactic,
+                technique, tags, Templates.render(r.triage(), sample), s.entities.snapshot(), samples,
+                ProcessTrees.of(sample));
+    }
+
+    private static List<String> renderAll(List<String> tags, LogEvent e) {
+        List<String> out = new ArrayList<>(tags.size());
+        for (String t : tags) {
+            String v = Templates.render(t, e);
+            if (!v.endsWith(":")) out.add(v); // a tag whose placeholder had no value is left out
+        }
+        return out;
+    }
+
+    private static String tag(List<String> tags, String key) {
+        for (String t : tags) if (t.startsWith(key + ":")) return t.substring(key.length() + 1);
+        return "";
+    }
+
+    static Severity severity(DetectionRule rule, int caseIndex, LogEvent e) {
+        String status = rule.cases().get(caseIndex).status();
+        Severity s = Severity.parse(Templates.hasPlaceholder(status) ? Templates.render(status, e) : status);
+        return s == null ? Severity.MEDIUM : s;
+    }
+
+    /** Stable across replays: the same rule, group and first event give the same id. */
+    static String signalId(String ruleId, GroupKey group, LogEvent first) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(ruleId.getBytes(StandardCharsets.UTF_8));
+            d.update((byte) 0);
+            d.update(group.toString().getBytes(StandardCharsets.UTF_8));
+            d.update((byte) 0);
+            String anchor = first.id().isEmpty() ? first.time() + "\u0000" + first.message() : first.id();
+            d.update(anchor.getBytes(StandardCharsets.UTF_8));
+            return "sig-" + HexFormat.of().formatHex(d.digest(), 0, 12);
+        } catch (NoSuchAlgorithmException x) {
+            throw new IllegalStateException(x);
+        }
+    }
+
+}

@@ -1,0 +1,39 @@
+package dev.vigil.detect.signal;
+
+import dev.vigil.detect.event.FieldRef;
+import dev.vigil.detect.event.LogEvent;
+
+/**
+ * Fills {@code {{@attr}}} and {@code {{host}}} placeholders in rule titles, messages, tags and
+ * case severities from an event. A placeholder whose value is absent renders as empty.
+ */
+public final class Templates {
+
+    private Templates() {}
+
+    public static boolean hasPlaceholder(String s) { return s != null && s.contains("{{"); }
+
+    public static String render(String template, LogEvent e) {
+        if (!hasPlaceholder(template)) return template;
+        StringBuilder out = new StringBuilder(template.length() + 32);
+        int i = 0;
+        while (i < template.length()) {
+            int open = template.indexOf("{{", i);
+            int close = open < 0 ? -1 : template.indexOf("}}", open);
+            if (open < 0 || close < 0) {
+                out.append(template, i, template.length());
+                break;
+            }
+            out.append(template, i, open);
+            String name = template.substring(open + 2, close).trim();
+            try {
+                String v = FieldRef.parse(name).text(e);
+                if (v != null) out.append(v);
+            } catch (IllegalArgumentException x) {
+                out.append(template, open, close + 2); // not a field: leave as written
+            }
+            i = close + 2;
+        }
+        return out.toString();
+    }
+}
