@@ -4,24 +4,38 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * A dotted attribute path ({@code usr.name}, {@code process.ancestors.file.path}) resolved once
  * into segments. Resolution walks nested objects; an array on the way fans out (any element);
  * a literal dotted key ({@code "usr.name": "x"}) at any level is honoured too, as log shippers
  * often flatten.
+ *
+ * <p>Resolution allocates nothing: the dotted keys a literal-key lookup may need
+ * ({@code "usr.name"}, {@code "file.path"}...) are joined once here, arrays are walked by index,
+ * and a {@link Predicate} that is a field of the caller (not a capturing lambda) stays the only
+ * object involved.
  */
 public final class AttributePath {
 
-    private static final Pattern DOT = Pattern.compile("\\.");
+    private static final Predicate<JsonNode> ANY = n -> true;
+    private static final Predicate<JsonNode> NOT_NULL = n -> !n.isNull();
 
     private final String dotted;
     private final String[] segments;
+    /** {@code joined[i][j]} is {@code segments[i] + "." + ... + "." + segments[j]}, for j > i. */
+    private final String[][] joined;
 
     private AttributePath(String dotted) {
         this.dotted = dotted;
-        this.segments = DOT.split(dotted, -1);
+        this.segments = dotted.split("\\.", -1);
+        this.joined = new String[segments.length][segments.length];
+        for (int i = 0; i < segments.length; i++) {
+            StringBuilder key = new StringBuilder(segments[i]);
+            for (int j = i + 1; j < segments.length; j++) {
+                joined[i][j] = key.append('.').append(segments[j]).toString();
+            }
+        }
     }
 
     public static AttributePath of(String dotted) {
@@ -33,14 +47,20 @@ public final class AttributePath {
 
     /** True when some value at this path (any array element, any fan-out) satisfies {@code test}. Leaves only. */
     public boolean anyMatch(ObjectNode root, Predicate<JsonNode> test) {
-        return walk(root, 0, test);
+        return find(root, 0, test, true) != null;
+    }
+
+    /**
+     * True when the path leads to a value other than JSON {@code null}: a scalar, an object, or an
+     * array with such an element (an empty array counts as absent).
+     */
+    public boolean exists(ObjectNode root) {
+        return find(root, 0, NOT_NULL, false) != null;
     }
 
     /** The first value at this path, or {@code null}: for group-by keys and entity extraction. */
     public JsonNode first(ObjectNode root) {
-        JsonNode[] found = new JsonNode[1];
-        walk(root, 0, n -> { found[0] = n; return true; });
-        return found[0];
+        return find(root, 0, ANY, true);
     }
 
     /** The first value at this path as text, or {@code null} when absent or not a scalar. */
@@ -49,25 +69,26 @@ public final class AttributePath {
         return n == null || n.isNull() || n.isContainerNode() ? null : n.asText();
     }
 
-    private boolean walk(JsonNode node, int i, Predicate<JsonNode> test) {
-        if (node == null || node.isMissingNode()) return false;
+    /** The first node at segment {@code i} and below that passes {@code test}, or {@code null}. */
+    private JsonNode find(JsonNode node, int i, Predicate<JsonNode> test, boolean leavesOnly) {
+        if (node == null || node.isMissingNode()) return null;
         if (node.isArray()) {
-            for (JsonNode e : node) if (walk(e, i, test)) return true;
-            return false;
-        }
-        if (i == segments.length) return !node.isObject() && test.test(node);
-        if (!node.isObject()) return false;
-        if (walk(node.get(segments[i]), i + 1, test)) return true;
-        // literal dotted keys: "usr.name" as one key, or "process" -> "file.path"
-        if (i + 1 < segments.length) {
-            StringBuilder key = new StringBuilder(segments[i]);
-            for (int j = i + 1; j < segments.length; j++) {
-                key.append('.').append(segments[j]);
-                JsonNode child = node.get(key.toString());
-                if (child != null && walk(child, j + 1, test)) return true;
+            for (int k = 0, n = node.size(); k < n; k++) {
+                JsonNode found = find(node.get(k), i, test, leavesOnly);
+                if (found != null) return found;
             }
+            return null;
         }
-        return false;
+        if (i == segments.length) return (!leavesOnly || !node.isObject()) && test.test(node) ? node : null;
+        if (!node.isObject()) return null;
+        JsonNode found = find(node.get(segments[i]), i + 1, test, leavesOnly);
+        if (found != null) return found;
+        // literal dotted keys: "usr.name" as one key, or "process" -> "file.path"
+        for (int j = i + 1; j < segments.length; j++) {
+            JsonNode child = node.get(joined[i][j]);
+            if (child != null && (found = find(child, j + 1, test, leavesOnly)) != null) return found;
+        }
+        return null;
     }
 
     @Override public String toString() { return dotted; }

@@ -1,0 +1,221 @@
+package dev.vigil.detect.query;
+
+import dev.vigil.detect.event.LogEvent;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A compiled query: a tree of boolean operators over leaves that are bound to their field and
+ * hold their value already parsed. Evaluation walks this tree, which is the compiled form (there
+ * is no separate AST); the factories {@link #and}, {@link #or} and {@link #not} simplify while
+ * building: nested operators are flattened, {@code *} is folded away, and conditions of one
+ * {@code OR} on the same field become one {@link Matcher.AnyOf} checked in a single pass over the
+ * field ({@code source:sshd OR source:sudo} is {@code source:(sshd OR sudo)}).
+ *
+ * <p>{@code AND} and {@code OR} evaluate their operands cheapest first and render them in the
+ * order they were written.
+ */
+sealed interface Node {
+
+    /** Binding strength for rendering: parentheses go around an operand that binds looser than its context. */
+    int OR = 1, AND = 2, UNARY = 3;
+
+    boolean matches(LogEvent e);
+
+    int cost();
+
+    int precedence();
+
+    /** Appends this node in canonical query syntax. */
+    void render(StringBuilder out);
+
+    default void render(StringBuilder out, int context) {
+        if (precedence() < context) {
+            out.append('(');
+            render(out);
+            out.append(')');
+        } else {
+            render(out);
+        }
+    }
+
+    /** Matches every event: {@code *}, or an empty query. */
+    Node ALL = new All();
+
+    static Node and(List<Node> operands) {
+        List<Node> flat = new ArrayList<>();
+        for (Node n : operands) {
+            if (n instanceof And a) flat.addAll(a.operands);
+            else if (n != ALL) flat.add(n);
+        }
+        return flat.isEmpty() ? ALL : flat.size() == 1 ? flat.getFirst() : new And(flat);
+    }
+
+    static Node or(List<Node> operands) {
+        List<Node> flat = new ArrayList<>();
+        for (Node n : operands) {
+            if (n == ALL) return ALL;
+            if (n instanceof Or o) flat.addAll(o.operands);
+            else flat.add(n);
+        }
+        // one AnyOf per field, where the field's first condition was
+        List<Node> merged = new ArrayList<>();
+        for (int i = 0; i < flat.size(); i++) {
+            if (!(flat.get(i) instanceof Field f)) {
+                merged.add(flat.get(i));
+                continue;
+            }
+            List<Matcher> same = new ArrayList<>();
+            for (int j = i; j < flat.size(); j++) {
+                if (flat.get(j) instanceof Field g && g.target.equals(f.target)) {
+                    if (j > i) flat.remove(j--);
+                    if (g.matcher instanceof Matcher.AnyOf any) same.addAll(List.of(any.members()));
+                    else same.add(g.matcher);
+                }
+            }
+            merged.add(same.size() == 1 ? f : new Field(f.target, new Matcher.AnyOf(same.toArray(Matcher[]::new))));
+        }
+        return merged.size() == 1 ? merged.getFirst() : new Or(merged);
+    }
+
+    static Node not(Node operand) {
+        return operand instanceof Not n ? n.operand : new Not(operand);
+    }
+
+    private static Node[] byCost(List<Node> operands) {
+        Node[] sorted = operands.toArray(Node[]::new);
+        Arrays.sort(sorted, Comparator.comparingInt(Node::cost)); // stable: ties keep the written order
+        return sorted;
+    }
+
+    private static int sum(List<Node> operands) {
+        int c = 0;
+        for (Node n : operands) c += n.cost();
+        return c;
+    }
+
+    final class All implements Node {
+        private All() {}
+        @Override public boolean matches(LogEvent e) { return true; }
+        @Override public int cost() { return 0; }
+        @Override public int precedence() { return UNARY; }
+        @Override public void render(StringBuilder out) { out.append('*'); }
+    }
+
+    final class And implements Node {
+        final List<Node> operands;
+        private final Node[] evaluation;
+        private final int cost;
+
+        And(List<Node> operands) {
+            this.operands = List.copyOf(operands);
+            this.evaluation = byCost(this.operands);
+            this.cost = sum(this.operands);
+        }
+
+        @Override
+        public boolean matches(LogEvent e) {
+            for (Node n : evaluation) if (!n.matches(e)) return false;
+            return true;
+        }
+
+        @Override public int cost() { return cost; }
+        @Override public int precedence() { return AND; }
+
+        @Override
+        public void render(StringBuilder out) {
+            for (int i = 0; i < operands.size(); i++) {
+                if (i > 0) out.append(" AND ");
+                operands.get(i).render(out, AND);
+            }
+        }
+    }
+
+    final class Or implements Node {
+        final List<Node> operands;
+        private final Node[] evaluation;
+        private final int cost;
+
+        Or(List<Node> operands) {
+            this.operands = List.copyOf(operands);
+            this.evaluation = byCost(this.operands);
+            this.cost = sum(this.operands);
+        }
+
+        @Override
+        public boolean matches(LogEvent e) {
+            for (Node n : evaluation) if (n.matches(e)) return true;
+            return false;
+        }
+
+        @Override public int cost() { return cost; }
+        @Override public int precedence() { return OR; }
+
+        @Override
+        public void render(StringBuilder out) {
+            for (int i = 0; i < operands.size(); i++) {
+                if (i > 0) out.append(" OR ");
+                operands.get(i).render(out, OR);
+            }
+        }
+    }
+
+    /**
+     * {@code NOT}, {@code -}, {@code !}. On a multi-valued field it negates the whole condition:
+     * {@code -@process.argv:-v} matches when no element is {@code -v}.
+     */
+    record Not(Node operand) implements Node {
+        @Override public boolean matches(LogEvent e) { return !operand.matches(e); }
+        @Override public int cost() { return operand.cost(); }
+        @Override public int precedence() { return UNARY; }
+
+        @Override
+        public void render(StringBuilder out) {
+            out.append("NOT ");
+            operand.render(out, UNARY);
+        }
+    }
+
+    /** Full-text search: case-insensitive containment in the message, wildcards allowed. */
+    record Text(Wildcard term) implements Node {
+        @Override public boolean matches(LogEvent e) { return term.matches(e.message(), 0); }
+        @Override public int cost() { return 8; }
+        @Override public int precedence() { return UNARY; }
+
+        @Override
+        public void render(StringBuilder out) {
+            if (term.hasWildcards()) Syntax.pattern(term.text(), term.kinds(), out);
+            else Syntax.literal(term.text(), out);
+        }
+    }
+
+    /** {@code field:value}: some value of the field satisfies the matcher. */
+    record Field(Target target, Matcher matcher) implements Node {
+        @Override public boolean matches(LogEvent e) { return target.any(e, matcher); }
+        @Override public int cost() { return target.cost() + matcher.cost(); }
+        @Override public int precedence() { return UNARY; }
+
+        @Override
+        public void render(StringBuilder out) {
+            Syntax.field(target, out);
+            out.append(':');
+            matcher.render(out);
+        }
+    }
+
+    /** {@code field:*} and {@code _exists_:field}. */
+    record Exists(Target target) implements Node {
+        @Override public boolean matches(LogEvent e) { return target.exists(e); }
+        @Override public int cost() { return target.cost(); }
+        @Override public int precedence() { return UNARY; }
+
+        @Override
+        public void render(StringBuilder out) {
+            Syntax.field(target, out);
+            out.append(":*");
+        }
+    }
+}
