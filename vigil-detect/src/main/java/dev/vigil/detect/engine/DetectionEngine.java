@@ -81,6 +81,7 @@ public final class DetectionEngine {
 
     private long newest = Long.MIN_VALUE;
     private long nextExpiry = Long.MIN_VALUE;
+    private boolean rebuilding;
 
     public DetectionEngine(List<DetectionRule> rules, StateBackend backend, EngineLimits limits) {
         this.backend = backend;
@@ -193,7 +194,51 @@ public final class DetectionEngine {
         c.detector.onEvent(e, c.matched, key, c.emitter);
     }
 
+    /**
+     * While rebuilding, events only rebuild detector state (windows, sequences, learned values):
+     * their detections were already folded into stored signals before a restart, so they are
+     * not aggregated or counted again.
+     */
+    public void setRebuilding(boolean on) { this.rebuilding = on; }
+
+    /**
+     * Re-opens stored signals that may still be extended (after a restart), so new detections of
+     * the same group within keep-alive continue them instead of opening a second signal.
+     */
+    public int resume(List<Signal> signals) {
+        int n = 0;
+        for (Signal s : signals) {
+            Compiled c = rules.get(s.ruleId());
+            if (c == null) continue;
+            var fields = c.rule.queries().getFirst().groupBy();
+            String[] v = new String[fields.size()];
+            for (int i = 0; i < v.length; i++) v[i] = s.groupBy().getOrDefault(fields.get(i).name(), "");
+            if (aggregator.resume(c.rule, new GroupKey(v), s)) n++;
+        }
+        return n;
+    }
+
+    /** The longest any rule's windows look back: how far before a checkpoint a rebuild starts. */
+    public long lookbackMillis() {
+        long max = 0;
+        for (Compiled c : rules.values()) {
+            var o = c.rule.options();
+            long l = switch (c.rule.method()) {
+                case MATCH -> 0;
+                case THRESHOLD -> o.evaluationWindow().toMillis();
+                case SEQUENCE -> o.steps().stream().mapToLong(s -> s.window().toMillis()).sum();
+                case ANOMALY -> o.bucket().toMillis() * o.baselineBuckets();
+                case NEW_VALUE -> o.learningDuration().toMillis();
+            };
+            max = Math.max(max, l + c.lateness);
+        }
+        return max;
+    }
+
+    public long newestTime() { return newest; }
+
     private void detected(Compiled c, int caseIndex, GroupKey group, LogEvent e) {
+        if (rebuilding) return;
         c.stats.detections.increment();
         for (ActiveSuppression s : suppressions) {
             Suppression sup = s.suppression;

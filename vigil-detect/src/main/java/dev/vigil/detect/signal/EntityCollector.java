@@ -51,6 +51,18 @@ public final class EntityCollector {
         put("binary", binaries, BINARY.firstText(a));
     }
 
+    /** Adds the entities of a stored signal (when it is resumed after a restart). */
+    public void addAll(Entities e) {
+        e.hosts().forEach(v -> put("host", hosts, v));
+        e.containers().forEach(v -> put("container", containers, v));
+        e.images().forEach(v -> put("image", images, v));
+        e.services().forEach(v -> put("service", services, v));
+        e.users().forEach(v -> put("user", users, v));
+        e.ips().forEach(v -> put("ip", ips, v));
+        e.binaries().forEach(v -> put("binary", binaries, v));
+        e.overflow().forEach((k, v) -> overflow.merge(k, v, Long::sum));
+    }
+
     private void put(String kind, LinkedHashSet<String> set, String v) {
         if (v == null || v.isEmpty() || set.contains(v)) return;
         if (set.size() >= Entities.MAX_PER_KIND) overflow.merge(kind, 1L, Long::sum);

@@ -103,6 +103,24 @@ public final class SignalAggregator {
         }
     }
 
+    /** Continues a stored signal: later detections of its group within keep-alive extend it. */
+    public boolean resume(DetectionRule rule, GroupKey group, Signal s) {
+        Key k = new Key(rule.id(), group);
+        if (open.containsKey(k) || s.samples().isEmpty()) return false;
+        LogEvent first = LogEventJson.fromTree(s.samples().getFirst());
+        Open o = new Open(s.id(), rule, group, first);
+        o.count = s.count();
+        o.firstSeen = s.firstSeen();
+        o.lastSeen = s.lastSeen();
+        o.last = s.samples().size() > 1 ? LogEventJson.fromTree(s.samples().getLast()) : first;
+        o.severity = s.severity();
+        o.createdAt = s.createdAt();
+        o.dirty = false;
+        o.entities.addAll(s.entities());
+        open.put(k, o);
+        return true;
+    }
+
     /** Signals changed since the last drain, as complete records (engine-owned fields; status open). */
     public List<Signal> drain(long nowMillis) {
         if (dirty.isEmpty()) return List.of();
