@@ -1,0 +1,186 @@
+package dev.vigil.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.detect.engine.DetectionEngine;
+import dev.vigil.detect.normalize.Normalizer;
+import dev.vigil.detect.rule.DetectionRule;
+import dev.vigil.detect.rule.RuleException;
+import dev.vigil.journal.Journal;
+import dev.vigil.journal.JournalConfig;
+import dev.vigil.server.api.Api;
+import dev.vigil.server.intake.BatchReader;
+import dev.vigil.server.intake.Intake;
+import dev.vigil.server.pipeline.DetectionPipeline;
+import dev.vigil.server.store.CreatedKey;
+import dev.vigil.server.store.Store;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code vigil server}: intake into the on-disk event log, detection over it, signals in the
+ * store, the REST API. Zero set-up: everything lives under the data directory unless
+ * PostgreSQL is configured. On first start an API key is created and written, once, to
+ * {@code <data>/initial-api-key} (mode 0600) so a local agent and the CLI can use it.
+ */
+public final class VigilServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
+    public static final String INITIAL_KEY_FILE = "initial-api-key";
+
+    private final ServerConfig config;
+    private final Store store;
+    private final Journal events;
+    private final Intake intake;
+    private final DetectionEngine engine;
+    private final DetectionPipeline pipeline;
+    private final BatchReader batchReader;
+    private final WebServer web;
+    private final Thread housekeeping;
+    private volatile List<RuleException> ruleProblems = List.of();
+
+    private VigilServer(ServerConfig config) throws IOException, InterruptedException {
+        this.config = config;
+        Files.createDirectories(config.dataDir());
+        this.store = Store.open(config.store());
+        createFirstKey();
+        this.events = Journal.open(config.dataDir().resolve("events"), JournalConfig.defaults());
+        this.intake = new Intake(events, new Normalizer());
+        List<RuleException> problems = new ArrayList<>();
+        List<DetectionRule> rules = DetectionRules.all(config.builtinRules(), config.ruleDirs(), store.rules(), problems)
+                .stream().map(DetectionRules.Loaded::rule).toList();
+        this.ruleProblems = List.copyOf(problems);
+        this.engine = new DetectionEngine(rules);
+        engine.setSuppressions(store.suppressions().list());
+        this.pipeline = new DetectionPipeline(events, store.signals(), store.suppressions(), engine, config.commitInterval(), Clock.systemUTC());
+        pipeline.start();
+        this.batchReader = new BatchReader(config.maxBodyBytes(), config.maxLineBytes(), 100_000);
+        Api api = new Api(new Api.Backend() {
+            @Override public Store store() { return store; }
+            @Override public Intake intake() { return intake; }
+            @Override public BatchReader batchReader() { return batchReader; }
+            @Override public DetectionEngine engine() { return engine; }
+            @Override public List<RuleException> reload() throws IOException { return VigilServer.this.reload(); }
+            @Override public ObjectNode stats() { return VigilServer.this.stats(); }
+        });
+        HttpRouting.Builder routing = HttpRouting.builder();
+        api.routes(routing);
+        this.web = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                // the intake reader enforces its own limits with line numbers; this is the outer bound
+                .maxPayloadSize(config.maxBodyBytes() + 1)
+                .routing(routing)
+                .build()
+                .start();
+        this.housekeeping = Thread.ofVirtual().name("vigil-housekeeping").start(this::housekeeping);
+        LOG.info("vigil server listening on http://{}:{} (data {}, store {}, {} detection rules)", config.host(), web.port(),
+                config.dataDir(), store.dialect(), engine.rules().size());
+    }
+
+    public static VigilServer start(ServerConfig config) throws IOException, InterruptedException {
+        return new VigilServer(config);
+    }
+
+    private void createFirstKey() throws IOException {
+        if (!store.apiKeys().list().isEmpty()) return;
+        CreatedKey k = store.apiKeys().create("initial", "vigil");
+        Path f = config.dataDir().resolve(INITIAL_KEY_FILE);
+        Files.deleteIfExists(f);
+        Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(f, k.plaintext() + "\n");
+        LOG.info("created the first API key ({}...), written to {}; create others with POST /api/v1/api-keys and revoke this one",
+                k.key().displayPrefix(), f);
+    }
+
+    /** Re-reads rules (built-in, files, stored) and suppressions into detection. */
+    public synchronized List<RuleException> reload() throws IOException {
+        List<RuleException> problems = new ArrayList<>();
+        List<DetectionRule> rules = DetectionRules.all(config.builtinRules(), config.ruleDirs(), store.rules(), problems)
+                .stream().map(DetectionRules.Loaded::rule).toList();
+        ruleProblems = List.copyOf(problems);
+        pipeline.reload(rules, store.suppressions().list());
+        return problems;
+    }
+
+    private void housekeeping() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                long now = System.currentTimeMillis();
+                int purged = store.signals().purgeSignalsLastSeenBefore(now - config.signalRetention().toMillis());
+                if (purged > 0) LOG.info("retention: removed {} signals last seen more than {} ago", purged, config.signalRetention());
+                // events: by age, but never what detection has not read yet
+                events.deleteOlderThan(Instant.ofEpochMilli(now - config.eventRetention().toMillis()));
+                Thread.sleep(3_600_000);
+            } catch (InterruptedException x) {
+                return;
+            } catch (Exception x) {
+                LOG.warn("housekeeping failed: {}", x.toString());
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    public ObjectNode stats() {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        ObjectNode in = o.putObject("intake");
+        in.put("accepted_events", intake.acceptedEvents.sum());
+        in.put("accepted_batches", intake.acceptedBatches.sum());
+        in.put("duplicate_batches", intake.duplicateBatches.sum());
+        in.put("rejected_batches", intake.rejectedBatches.sum());
+        ObjectNode log = o.putObject("event_log");
+        var js = events.stats();
+        log.put("start_offset", events.startOffset());
+        log.put("end_offset", events.endOffset());
+        log.put("stats", js.toString());
+        ObjectNode det = o.putObject("detection");
+        var es = engine.stats();
+        det.put("processed_events", pipeline.processedEvents.sum());
+        det.put("committed_offset", pipeline.committedPosition());
+        det.put("lag_bytes", pipeline.lagBytes());
+        det.put("late_events", es.lateEvents());
+        det.put("rules", es.rules());
+        det.put("open_signals", es.openSignals());
+        det.put("signals_created", es.signalsCreated());
+        det.put("signals_evicted", es.signalsEvicted());
+        det.put("discarded_uncommitted_events", pipeline.discardedUncommitted.sum());
+        det.put("undecodable_records", pipeline.undecodable.sum());
+        det.put("commits", pipeline.commits.sum());
+        var problems = det.putArray("rule_problems");
+        ruleProblems.forEach(p -> problems.add(p.getMessage()));
+        return o;
+    }
+
+    public int port() { return web.port(); }
+
+    public Store store() { return store; }
+
+    public DetectionPipeline pipeline() { return pipeline; }
+
+    public Intake intake() { return intake; }
+
+    public ServerConfig config() { return config; }
+
+    @Override public void close() throws Exception {
+        web.stop();
+        housekeeping.interrupt();
+        pipeline.close();
+        events.close();
+        store.close();
+    }
+}

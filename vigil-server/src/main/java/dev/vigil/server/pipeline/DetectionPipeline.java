@@ -1,0 +1,224 @@
+package dev.vigil.server.pipeline;
+
+import dev.vigil.detect.engine.DetectionEngine;
+import dev.vigil.detect.event.LogEvent;
+import dev.vigil.detect.event.LogEventJson;
+import dev.vigil.detect.rule.DetectionRule;
+import dev.vigil.detect.signal.Signal;
+import dev.vigil.detect.suppression.Suppression;
+import dev.vigil.journal.Journal;
+import dev.vigil.journal.JournalReader;
+import dev.vigil.journal.JournalRecord;
+import dev.vigil.server.intake.EventLogRecord;
+import dev.vigil.server.store.DetectionCheckpoint;
+import dev.vigil.server.store.SignalQuery;
+import dev.vigil.server.store.SignalStore;
+import dev.vigil.server.store.SuppressionStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Reads accepted events from the event log and runs them through the detection engine,
+ * committing the signals they opened or extended together with the log position they cover,
+ * in one store transaction. That is what makes detection exactly-once across a crash: after a
+ * restart, events before the stored position are in signals, events after it are read again,
+ * and no event is counted twice.
+ *
+ * <p>Restart: windowed rules' state (counts, sequences) is rebuilt by re-reading the events of
+ * their longest look-back before the stored position with aggregation off, and signals that
+ * may still be extended are resumed from the store.
+ *
+ * <p>Commits happen as soon as signals changed, at most every {@code commitInterval}, and at
+ * least every second otherwise (so the position moves even when nothing fires).
+ */
+public final class DetectionPipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DetectionPipeline.class);
+
+    public record Reload(List<DetectionRule> rules, List<Suppression> suppressions) {}
+
+    private final Journal log;
+    private final SignalStore signals;
+    private final SuppressionStore suppressions;
+    private final DetectionEngine engine;
+    private final Duration commitInterval;
+    private final Clock clock;
+    private final AtomicReference<Reload> pendingReload = new AtomicReference<>();
+    private final ArrayDeque<long[]> rebuildMarks = new ArrayDeque<>();
+    private final List<byte[]> batch = new ArrayList<>();
+    private Thread thread;
+    private volatile boolean running;
+    private volatile long position;
+    private volatile long committedPosition;
+
+    public final LongAdder processedEvents = new LongAdder();
+    public final LongAdder discardedUncommitted = new LongAdder();
+    public final LongAdder undecodable = new LongAdder();
+    public final LongAdder commits = new LongAdder();
+    public final LongAdder signalUpdates = new LongAdder();
+
+    public DetectionPipeline(Journal log, SignalStore signals, SuppressionStore suppressions, DetectionEngine engine,
+                             Duration commitInterval, Clock clock) {
+        this.log = log;
+        this.signals = signals;
+        this.suppressions = suppressions;
+        this.engine = engine;
+        this.commitInterval = commitInterval;
+        this.clock = clock;
+    }
+
+    /** Recovers from the stored checkpoint, then follows the log on a thread of its own. */
+    public void start() throws IOException, InterruptedException {
+        DetectionCheckpoint cp = signals.checkpoint().orElse(null);
+        long start = cp == null ? log.startOffset() : Math.max(cp.eventLogOffset(), log.startOffset());
+        if (cp != null) {
+            long rebuildFrom = Math.max(log.startOffset(), Math.min(cp.snapshotOffset(), start));
+            if (rebuildFrom < start) {
+                engine.setRebuilding(true);
+                try (JournalReader r = log.reader(rebuildFrom)) {
+                    drainTo(r, start);
+                } finally {
+                    engine.setRebuilding(false);
+                    batch.clear();
+                }
+            }
+            int resumed = engine.resume(openSignals());
+            LOG.info("detection resumes at event log offset {} ({} signals still open)", start, resumed);
+        }
+        position = start;
+        committedPosition = start;
+        running = true;
+        thread = Thread.ofPlatform().name("vigil-detection").daemon(true).start(this::run);
+    }
+
+    private List<Signal> openSignals() {
+        long newest = engine.newestTime();
+        if (newest == Long.MIN_VALUE) newest = clock.millis();
+        long maxKeepAlive = engine.rules().values().stream()
+                .mapToLong(c -> c.rule().options().keepAlive().toMillis()).max().orElse(0);
+        return signals.search(SignalQuery.builder().lastSeen(newest - maxKeepAlive, null).limit(SignalQuery.MAX_LIMIT).build()).items();
+    }
+
+    /** Re-reads [reader position, end) for state only. */
+    private void drainTo(JournalReader r, long end) throws IOException, InterruptedException {
+        while (r.position() < end) {
+            JournalReader.Poll p = r.poll(10_000, 32L << 20, Duration.ZERO);
+            if (p.records().isEmpty()) return;
+            for (JournalRecord rec : p.records()) {
+                if (rec.offset() >= end) return;
+                apply(rec);
+            }
+        }
+    }
+
+    /** Asks the pipeline thread to swap rules and suppressions between two events. */
+    public void reload(List<DetectionRule> rules, List<Suppression> sups) {
+        pendingReload.set(new Reload(List.copyOf(rules), List.copyOf(sups)));
+    }
+
+    private void run() {
+        long lastCommit = clock.millis();
+        try (JournalReader r = log.reader(position)) {
+            while (running) {
+                Reload reload = pendingReload.getAndSet(null);
+                if (reload != null) {
+                    engine.setRules(reload.rules());
+                    engine.setSuppressions(reload.suppressions());
+                }
+                JournalReader.Poll p = r.poll(5_000, 16L << 20, Duration.ofMillis(20));
+                for (JournalRecord rec : p.records()) {
+                    if (apply(rec)) position = rec.nextOffset();
+                }
+                long now = clock.millis();
+                boolean due = now - lastCommit >= commitInterval.toMillis();
+                if (due && (position != committedPosition || now - lastCommit >= 1000)) {
+                    commit(now);
+                    lastCommit = now;
+                }
+            }
+            commit(clock.millis());
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            LOG.error("detection stopped: {}", t.toString(), t);
+        }
+    }
+
+    /** Applies one record; true when it completed a batch (a safe position to commit). */
+    private boolean apply(JournalRecord rec) {
+        EventLogRecord r;
+        try {
+            r = EventLogRecord.decode(rec.payload());
+        } catch (RuntimeException x) {
+            undecodable.increment();
+            return false;
+        }
+        switch (r) {
+            case EventLogRecord.Event ev -> batch.add(ev.json());
+            case EventLogRecord.BatchCommit c -> {
+                int extra = batch.size() - c.count();
+                if (extra > 0) discardedUncommitted.add(extra); // a torn earlier batch, never acknowledged
+                for (int i = Math.max(0, extra); i < batch.size(); i++) {
+                    LogEvent e;
+                    try {
+                        e = LogEventJson.fromJson(batch.get(i));
+                    } catch (IllegalArgumentException x) {
+                        undecodable.increment();
+                        continue;
+                    }
+                    engine.process(e);
+                    processedEvents.increment();
+                }
+                batch.clear();
+                mark(rec.nextOffset());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Remembers (newest event time, offset) about once a second of event time, to pick where a rebuild starts. */
+    private void mark(long offset) {
+        long t = engine.newestTime();
+        if (rebuildMarks.isEmpty() || t - rebuildMarks.peekLast()[0] >= 1000) rebuildMarks.addLast(new long[]{t, offset});
+        long horizon = t - engine.lookbackMillis();
+        while (rebuildMarks.size() > 1) {
+            long[] second = rebuildMarks.stream().skip(1).findFirst().orElseThrow();
+            if (second[0] <= horizon) rebuildMarks.pollFirst();
+            else break;
+        }
+    }
+
+    private void commit(long now) {
+        List<Signal> updates = engine.drainSignals(now);
+        Map<String, Long> suppressed = engine.drainSuppressedCounts();
+        long rebuildFrom = rebuildMarks.isEmpty() ? position : rebuildMarks.peekFirst()[1];
+        signals.applyEngineUpdates(updates, new DetectionCheckpoint(position, null, Math.min(rebuildFrom, position)));
+        if (!suppressed.isEmpty()) suppressions.addSuppressedCounts(suppressed);
+        committedPosition = position;
+        commits.increment();
+        signalUpdates.add(updates.size());
+    }
+
+    public DetectionEngine engine() { return engine; }
+
+    public long committedPosition() { return committedPosition; }
+
+    /** Accepted bytes of the event log not yet covered by a commit. */
+    public long lagBytes() { return Math.max(0, log.endOffset() - committedPosition); }
+
+    @Override public void close() throws InterruptedException {
+        running = false;
+        if (thread != null) thread.join(10_000);
+    }
+}
