@@ -1,0 +1,428 @@
+package dev.vigil.server.store;
+
+import dev.vigil.detect.signal.ArchiveReason;
+import dev.vigil.detect.signal.Signal;
+import dev.vigil.detect.signal.SignalChange;
+import dev.vigil.detect.signal.SignalStatus;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Signals, their entities and triage history, and the detection checkpoint.
+ *
+ * <h2>Who writes what</h2>
+ * A signal has two owners. The detection engine owns the activity (title, message, severity, count,
+ * last seen, tags, entities, samples, process tree, tactic, technique, triage advice) and writes it
+ * only through {@link #applyEngineUpdates}; people own the triage (status, archive reason,
+ * assignee) and write it only through {@link #changeStatus}, {@link #assign} and {@link #comment}.
+ * Neither path writes the other's columns, so an engine update racing a person's triage loses
+ * nothing, in either order. Every triage change writes a {@link SignalChange} in its transaction.
+ *
+ * <h2>Exactly-once detection</h2>
+ * {@link #applyEngineUpdates} writes a batch of signals and the {@link DetectionCheckpoint} that
+ * accounts for them in one transaction. After a crash the engine restores its state from the
+ * checkpoint and replays the event log from there; signal ids are stable, so a replayed update
+ * merges into the same row rather than adding one.
+ *
+ * <h2>Search</h2>
+ * Filters, sorts and facets run on indexed columns; entity filters and entity facets on the
+ * {@code signal_entities} table (one row per signal, kind and value). Keyset paging
+ * ({@link SignalPage#nextCursor()}) stays fast however deep; offsets are there for page numbers.
+ */
+public final class SignalStore {
+
+    /** The actor of the history entries the detection engine writes. */
+    public static final String ENGINE_ACTOR = "vigil";
+    /** History {@code field}s. */
+    public static final String CREATED = "created", STATUS = "status", ARCHIVE_REASON = "archive_reason",
+            ASSIGNEE = "assignee", COMMENT = "comment";
+    /** Facet names {@link #facets} accepts besides the entity kinds ({@link EntityKind#id()}). */
+    public static final Set<String> FIELD_FACETS = Set.of("severity", "status", "rule", "tactic");
+    /** Values returned per facet, most frequent first. */
+    public static final int MAX_FACET_VALUES = 100;
+    /** Longest comment accepted, in chars. */
+    public static final int MAX_COMMENT_CHARS = 10_000;
+    /** Signals deleted per transaction by retention, so a large purge does not hold the writer for long. */
+    static final int PURGE_BATCH = 5_000;
+    /** Ids per {@code IN (...)} list: well under both dialects' limits on parameters per statement. */
+    static final int ID_CHUNK = 500;
+
+    private static final String INSERT = """
+            INSERT INTO signals (id, rule_id, rule_name, title, message, severity, status, archive_reason, assignee,
+                group_by, match_count, first_seen, last_seen, created_at, updated_at, tactic, technique, tags, triage,
+                entities, samples, process_tree, search_text)
+            VALUES (:id, :ruleId, :ruleName, :title, :message, :severity, 'open', NULL, NULL,
+                :groupBy, :count, :firstSeen, :lastSeen, :createdAt, :updatedAt, :tactic, :technique, :tags, :triage,
+                :entities, :samples, :processTree, :searchText)""";
+
+    // Engine-owned columns only: status, archive_reason and assignee are people's. updated_at never
+    // goes back, so a triage change made after the engine's update stays the latest change.
+    private static final String MERGE = """
+            UPDATE signals SET rule_name = :ruleName, title = :title, message = :message, severity = :severity,
+                match_count = :count, last_seen = :lastSeen,
+                updated_at = CASE WHEN updated_at > :updatedAt THEN updated_at ELSE :updatedAt END,
+                tactic = :tactic, technique = :technique, tags = :tags, triage = :triage, entities = :entities,
+                samples = :samples, process_tree = :processTree, search_text = :searchText
+            WHERE id = :id""";
+
+    private static final String INSERT_HISTORY = "INSERT INTO signal_history (" + SignalRows.HISTORY_COLUMNS
+            + ") VALUES (:signalId, :at, :actor, :field, :from, :to, :comment)";
+
+    private final Database db;
+
+    SignalStore(Database db) {
+        this.db = db;
+    }
+
+    // ---- the detection engine's writes
+
+    /**
+     * Stores what the engine produced since the last checkpoint, and the checkpoint, in one
+     * transaction: either all of it is stored or none of it is. A new signal is inserted as open,
+     * unassigned, with a {@code created} history entry; a known one has its engine-owned fields
+     * replaced by the update's and keeps its triage. If {@code updates} holds a signal twice, the
+     * later one wins.
+     *
+     * @throws StoreException if the database refused any part; nothing was stored
+     */
+    public void applyEngineUpdates(List<Signal> updates, DetectionCheckpoint checkpoint) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        Map<String, Signal> byId = new LinkedHashMap<>();
+        for (Signal s : updates) byId.put(Objects.requireNonNull(s.id(), "signal id"), s);
+        db.write(h -> {
+            long now = db.now();
+            Set<String> known = existingIds(h, byId.keySet());
+            PreparedBatch merge = h.prepareBatch(MERGE);
+            PreparedBatch dropEntities = h.prepareBatch("DELETE FROM signal_entities WHERE signal_id = :id");
+            PreparedBatch insert = h.prepareBatch(INSERT);
+            PreparedBatch created = h.prepareBatch(INSERT_HISTORY);
+            PreparedBatch addEntities = h.prepareBatch(
+                    "INSERT INTO signal_entities (signal_id, kind, value) VALUES (:id, :kind, :value)");
+            for (Signal s : byId.values()) {
+                long updatedAt = s.updatedAt() > 0 ? s.updatedAt() : now;
+                if (known.contains(s.id())) {
+                    SignalRows.bindActivity(merge, s).bind("updatedAt", updatedAt).add();
+                    dropEntities.bind("id", s.id()).add();
+                } else {
+                    long createdAt = s.createdAt() > 0 ? s.createdAt() : now;
+                    SignalRows.bindActivity(insert, s)
+                            .bind("ruleId", s.ruleId())
+                            .bind("groupBy", Json.stringMap(s.groupBy()))
+                            .bind("firstSeen", s.firstSeen())
+                            .bind("createdAt", createdAt)
+                            .bind("updatedAt", updatedAt)
+                            .add();
+                    bindChange(created, new SignalChange(s.id(), createdAt, ENGINE_ACTOR, CREATED, null,
+                            SignalStatus.OPEN.id(), null)).add();
+                }
+                for (EntityKind k : EntityKind.values()) {
+                    for (String v : new LinkedHashSet<>(k.valuesIn(SignalRows.entities(s)))) {
+                        addEntities.bind("id", s.id()).bind("kind", k.id()).bind("value", v).add();
+                    }
+                }
+            }
+            for (PreparedBatch b : List.of(merge, dropEntities, insert, created, addEntities)) {
+                if (b.size() > 0) b.execute();
+            }
+            storeCheckpoint(h, checkpoint, now);
+            return null;
+        });
+    }
+
+    private static Set<String> existingIds(Handle h, Set<String> ids) {
+        Set<String> found = new HashSet<>();
+        List<String> all = new ArrayList<>(ids);
+        for (int from = 0; from < all.size(); from += ID_CHUNK) {
+            SignalSql.Filter f = new SignalSql.Filter();
+            String in = f.in(all.subList(from, Math.min(all.size(), from + ID_CHUNK)));
+            found.addAll(h.createQuery("SELECT id FROM signals WHERE id IN " + in).bindMap(f.params)
+                    .mapTo(String.class).list());
+        }
+        return found;
+    }
+
+    private static void storeCheckpoint(Handle h, DetectionCheckpoint c, long now) {
+        if (c.stateSnapshot() != null) {
+            h.createUpdate("""
+                    INSERT INTO detection_checkpoint (id, event_log_offset, state_snapshot, snapshot_offset, updated_at)
+                    VALUES (1, :offset, :snapshot, :snapshotOffset, :now)
+                    ON CONFLICT (id) DO UPDATE SET event_log_offset = excluded.event_log_offset,
+                        state_snapshot = excluded.state_snapshot, snapshot_offset = excluded.snapshot_offset,
+                        updated_at = excluded.updated_at""")
+                    .bind("offset", c.eventLogOffset()).bind("snapshot", c.stateSnapshot())
+                    .bind("snapshotOffset", c.snapshotOffset()).bind("now", now).execute();
+        } else {
+            h.createUpdate("""
+                    INSERT INTO detection_checkpoint (id, event_log_offset, state_snapshot, snapshot_offset, updated_at)
+                    VALUES (1, :offset, NULL, 0, :now)
+                    ON CONFLICT (id) DO UPDATE SET event_log_offset = excluded.event_log_offset,
+                        updated_at = excluded.updated_at""")
+                    .bind("offset", c.eventLogOffset()).bind("now", now).execute();
+        }
+    }
+
+    /** The last stored checkpoint; empty before the first {@link #applyEngineUpdates}. */
+    public Optional<DetectionCheckpoint> checkpoint() {
+        return db.read(h -> h.createQuery(
+                        "SELECT event_log_offset, state_snapshot, snapshot_offset FROM detection_checkpoint WHERE id = 1")
+                .map((rs, ctx) -> new DetectionCheckpoint(rs.getLong(1), rs.getBytes(2), rs.getLong(3)))
+                .findOne());
+    }
+
+    // ---- reads
+
+    public Optional<Signal> get(String id) {
+        return db.read(h -> find(h, id));
+    }
+
+    private static Optional<Signal> find(Handle h, String id) {
+        return h.createQuery("SELECT " + SignalRows.COLUMNS + " FROM signals s WHERE s.id = :id")
+                .bind("id", id).map(SignalRows.SIGNAL).findOne();
+    }
+
+    /** One page of the signals matching {@code q}, and how many match in all. */
+    public SignalPage search(SignalQuery q) {
+        return db.read(h -> {
+            SignalSql.Filter f = SignalSql.filter(q, null);
+            long total = h.createQuery("SELECT count(*) FROM signals s" + f.where()).bindMap(f.params)
+                    .mapTo(Long.class).one();
+            List<Signal> rows = page(h, q, f);
+            boolean more = rows.size() > q.limit();
+            if (more) rows = rows.subList(0, q.limit());
+            return new SignalPage(rows, total, more ? SignalSql.cursorAfter(q, rows.getLast()) : null);
+        });
+    }
+
+    /** The page rows of {@code q} plus one, which tells whether there are more. */
+    private static List<Signal> page(Handle h, SignalQuery q, SignalSql.Filter f) {
+        SignalSql.afterCursor(f, q);
+        return h.createQuery("SELECT " + SignalRows.COLUMNS + " FROM signals s" + f.where() + SignalSql.orderBy(q)
+                        + " LIMIT " + f.param(q.limit() + 1) + " OFFSET " + f.param(q.offset()))
+                .bindMap(f.params).map(SignalRows.SIGNAL).list();
+    }
+
+    /**
+     * Counts per value of each facet among the signals matching {@code q}, most frequent first, at
+     * most {@value #MAX_FACET_VALUES} values per facet. A facet ignores the query's own filter on
+     * it (the status facet counts every status of the signals the other filters match), so a
+     * console can show the values one could add to a multi-select. Signals without a tactic are
+     * not counted in {@code tactic}.
+     *
+     * @param facets names from {@link #FIELD_FACETS} and entity kinds ({@code host}, {@code image},
+     *               {@code service}, {@code user}, {@code container}, {@code ip}, {@code binary})
+     * @return facet name to value to count, in the order of the counts
+     */
+    public Map<String, Map<String, Long>> facets(SignalQuery q, Set<String> facets) {
+        for (String name : facets) {
+            if (!FIELD_FACETS.contains(name) && EntityKind.parse(name) == null) {
+                throw new IllegalArgumentException("unknown facet `" + name + "` (facets: severity, status, rule, tactic, "
+                        + Arrays.stream(EntityKind.values()).map(EntityKind::id).collect(Collectors.joining(", ")) + ")");
+            }
+        }
+        return db.read(h -> {
+            Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+            for (String name : facets.stream().sorted().toList()) {
+                SignalSql.Filter f = SignalSql.filter(q, name);
+                String sql = switch (name) {
+                    case "severity" -> "SELECT s.severity AS v, count(*) AS n FROM signals s" + f.where() + " GROUP BY s.severity";
+                    case "status" -> "SELECT s.status AS v, count(*) AS n FROM signals s" + f.where() + " GROUP BY s.status";
+                    case "rule" -> "SELECT s.rule_id AS v, count(*) AS n FROM signals s" + f.where() + " GROUP BY s.rule_id";
+                    case "tactic" -> "SELECT s.tactic AS v, count(*) AS n FROM signals s"
+                            + f.and("s.tactic <> ''").where() + " GROUP BY s.tactic";
+                    default -> "SELECT e.value AS v, count(*) AS n FROM signal_entities e JOIN signals s ON s.id = e.signal_id"
+                            + f.and("e.kind = " + f.param(name)).where() + " GROUP BY e.value";
+                };
+                Map<String, Long> counts = new LinkedHashMap<>();
+                h.createQuery(sql + " ORDER BY n DESC, v LIMIT " + MAX_FACET_VALUES).bindMap(f.params)
+                        .map((rs, ctx) -> Map.entry(rs.getString("v"), rs.getLong("n")))
+                        .forEach(e -> counts.put(SignalSql.facetValue(name, e.getKey()), e.getValue()));
+                out.put(name, counts);
+            }
+            return out;
+        });
+    }
+
+    /** The signals involving {@code value} as an entity of {@code kind}, latest activity first. */
+    public List<Signal> byEntity(EntityKind kind, String value, int limit) {
+        SignalQuery q = SignalQuery.builder().entity(kind, value).limit(limit).build();
+        return db.read(h -> {
+            List<Signal> rows = page(h, q, SignalSql.filter(q, null));
+            return rows.size() > limit ? rows.subList(0, limit) : rows;
+        });
+    }
+
+    // ---- triage
+
+    /**
+     * Moves a signal to {@code status}. Archiving needs a reason; any other status takes none, and
+     * leaving archived clears the reason. Writes a {@code status} history entry (with the comment)
+     * and, when the reason changes, an {@code archive_reason} one. Asking for the current status
+     * and reason changes nothing (a comment given with it is still recorded).
+     *
+     * @return the signal after the change
+     * @throws NotFoundException      if there is no such signal
+     * @throws InvalidChangeException if the reason does not fit the status
+     */
+    public Signal changeStatus(String id, SignalStatus status, ArchiveReason reason, String actor, String comment) {
+        Objects.requireNonNull(status, "status");
+        requireActor(actor);
+        if (status == SignalStatus.ARCHIVED && reason == null) {
+            throw new InvalidChangeException("archiving signal `" + id + "` needs a reason (one of: "
+                    + Arrays.stream(ArchiveReason.values()).map(ArchiveReason::id).collect(Collectors.joining(", ")) + ")");
+        }
+        if (status != SignalStatus.ARCHIVED && reason != null) {
+            throw new InvalidChangeException("signal `" + id + "`: a reason (`" + reason.id()
+                    + "`) goes only with status archived, not " + status.id());
+        }
+        String note = blankToNull(comment);
+        return db.write(h -> {
+            Triage was = lock(h, id);
+            long now = db.now();
+            boolean statusChanges = was.status != status;
+            boolean reasonChanges = was.reason != reason;
+            if (statusChanges || reasonChanges) {
+                h.createUpdate("UPDATE signals SET status = :status, archive_reason = :reason, " + touch() + " WHERE id = :id")
+                        .bind("status", status.id()).bind("reason", reason == null ? null : reason.id())
+                        .bind("now", now).bind("id", id).execute();
+            }
+            if (statusChanges) record(h, new SignalChange(id, now, actor, STATUS, was.status.id(), status.id(), note));
+            if (reasonChanges) {
+                record(h, new SignalChange(id, now, actor, ARCHIVE_REASON, was.reason == null ? null : was.reason.id(),
+                        reason == null ? null : reason.id(), statusChanges ? null : note));
+            }
+            if (!statusChanges && !reasonChanges && note != null) addComment(h, id, actor, note, now);
+            return find(h, id).orElseThrow();
+        });
+    }
+
+    /**
+     * Gives a signal to {@code assignee}, or to nobody when null or blank; writes an
+     * {@code assignee} history entry unless it already was theirs.
+     *
+     * @return the signal after the change
+     * @throws NotFoundException if there is no such signal
+     */
+    public Signal assign(String id, String assignee, String actor) {
+        requireActor(actor);
+        String to = blankToNull(assignee);
+        return db.write(h -> {
+            Triage was = lock(h, id);
+            if (!Objects.equals(was.assignee, to)) {
+                long now = db.now();
+                h.createUpdate("UPDATE signals SET assignee = :assignee, " + touch() + " WHERE id = :id")
+                        .bind("assignee", to).bind("now", now).bind("id", id).execute();
+                record(h, new SignalChange(id, now, actor, ASSIGNEE, was.assignee, to, null));
+            }
+            return find(h, id).orElseThrow();
+        });
+    }
+
+    /**
+     * Adds a comment to a signal's history.
+     *
+     * @return the history entry written
+     * @throws NotFoundException      if there is no such signal
+     * @throws InvalidChangeException if the text is blank or longer than {@value #MAX_COMMENT_CHARS} chars
+     */
+    public SignalChange comment(String id, String actor, String text) {
+        requireActor(actor);
+        if (text == null || text.isBlank()) throw new InvalidChangeException("comment on signal `" + id + "` is empty");
+        if (text.length() > MAX_COMMENT_CHARS) {
+            throw new InvalidChangeException("comment on signal `" + id + "` has " + text.length()
+                    + " chars; at most " + MAX_COMMENT_CHARS + " are allowed");
+        }
+        return db.write(h -> {
+            lock(h, id);
+            return addComment(h, id, actor, text, db.now());
+        });
+    }
+
+    private SignalChange addComment(Handle h, String id, String actor, String text, long now) {
+        SignalChange c = new SignalChange(id, now, actor, COMMENT, null, null, text);
+        record(h, c);
+        h.createUpdate("UPDATE signals SET " + touch() + " WHERE id = :id").bind("now", now).bind("id", id).execute();
+        return c;
+    }
+
+    /**
+     * Everything that happened to a signal, oldest first: its creation, status, reason and
+     * assignee changes, and comments.
+     *
+     * @throws NotFoundException if there is no such signal
+     */
+    public List<SignalChange> history(String id) {
+        return db.read(h -> {
+            List<SignalChange> changes = h.createQuery("SELECT " + SignalRows.HISTORY_COLUMNS
+                            + " FROM signal_history WHERE signal_id = :id ORDER BY seq")
+                    .bind("id", id).map(SignalRows.CHANGE).list();
+            if (changes.isEmpty() && find(h, id).isEmpty()) throw new NotFoundException("signal", id);
+            return changes;
+        });
+    }
+
+    private record Triage(SignalStatus status, ArchiveReason reason, String assignee) {}
+
+    /** The signal's triage, row-locked until the transaction ends (PostgreSQL). */
+    private Triage lock(Handle h, String id) {
+        return h.createQuery("SELECT status, archive_reason, assignee FROM signals WHERE id = :id" + db.forUpdate())
+                .bind("id", id)
+                .map((rs, ctx) -> new Triage(SignalStatus.parse(rs.getString(1)), ArchiveReason.parse(rs.getString(2)),
+                        rs.getString(3)))
+                .findOne()
+                .orElseThrow(() -> new NotFoundException("signal", id));
+    }
+
+    /** {@code updated_at} moves to {@code :now} unless the engine already set a later time. */
+    private static String touch() {
+        return "updated_at = CASE WHEN updated_at > :now THEN updated_at ELSE :now END";
+    }
+
+    private static void record(Handle h, SignalChange c) {
+        bindChange(h.createUpdate(INSERT_HISTORY), c).execute();
+    }
+
+    private static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindChange(T st, SignalChange c) {
+        return st.bind("signalId", c.signalId()).bind("at", c.at()).bind("actor", c.actor()).bind("field", c.field())
+                .bind("from", c.from()).bind("to", c.to()).bind("comment", c.comment());
+    }
+
+    private static void requireActor(String actor) {
+        if (actor == null || actor.isBlank()) throw new IllegalArgumentException("actor is required");
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    // ---- retention
+
+    /**
+     * Deletes the signals last seen before {@code epochMs}, with their entities and history, a
+     * batch of {@value #PURGE_BATCH} per transaction so the engine's writes interleave.
+     *
+     * @return how many signals were deleted
+     */
+    public int purgeSignalsLastSeenBefore(long epochMs) {
+        int total = 0;
+        int n;
+        do {
+            n = db.write(h -> h.createUpdate(
+                            "DELETE FROM signals WHERE id IN (SELECT id FROM signals WHERE last_seen < :t LIMIT :n)")
+                    .bind("t", epochMs).bind("n", PURGE_BATCH).execute());
+            total += n;
+        } while (n == PURGE_BATCH);
+        return total;
+    }
+}

@@ -1,0 +1,6 @@
+package dev.vigil.server.store;
+
+class PostgresSignalStoreTest extends SignalStoreContract {
+    @Override
+    Dialect dialect() { return Dialect.POSTGRESQL; }
+}

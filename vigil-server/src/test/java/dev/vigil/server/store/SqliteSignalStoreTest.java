@@ -1,0 +1,6 @@
+package dev.vigil.server.store;
+
+class SqliteSignalStoreTest extends SignalStoreContract {
+    @Override
+    Dialect dialect() { return Dialect.SQLITE; }
+}
