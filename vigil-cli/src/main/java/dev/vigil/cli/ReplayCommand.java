@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.agent.AlertJson;
 import dev.vigil.agent.Policies;
 import dev.vigil.detect.engine.DetectionEngine;
-import dev.vigil.detect.normalize.Defaults;
+import dev.vigil.detect.normalize.Normalizer.Defaults;
 import dev.vigil.detect.normalize.NormalizeException;
 import dev.vigil.detect.normalize.Normalizer;
 import dev.vigil.detect.rule.DetectionRule;

@@ -144,9 +144,10 @@ public final class SignalAggregator {
     private static Signal toSignal(Open s, long now) {
         DetectionRule r = s.rule;
         LogEvent sample = s.first;
-        List<String> tags = new ArrayList<>(new LinkedHashSet<>(renderAll(r.tags(), sample)));
-        tags.add("rule:" + r.id());
-        if (!sample.source().isEmpty()) tags.add("source:" + sample.source());
+        LinkedHashSet<String> tagSet = new LinkedHashSet<>(renderAll(r.tags(), sample));
+        tagSet.add("rule:" + r.id());
+        if (!sample.source().isEmpty()) tagSet.add("source:" + sample.source());
+        List<String> tags = new ArrayList<>(tagSet);
         String tactic = tag(tags, "tactic");
         String technique = tag(tags, "technique");
         Map<String, String> groupBy = new LinkedHashMap<>();

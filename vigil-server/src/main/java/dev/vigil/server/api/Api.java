@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.detect.engine.DetectionEngine;
-import dev.vigil.detect.normalize.Defaults;
+import dev.vigil.detect.normalize.Normalizer.Defaults;
 import dev.vigil.detect.query.Query;
 import dev.vigil.detect.query.QueryException;
 import dev.vigil.detect.rule.DetectionRule;

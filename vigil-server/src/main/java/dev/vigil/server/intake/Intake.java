@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.detect.event.LogEvent;
 import dev.vigil.detect.event.LogEventJson;
-import dev.vigil.detect.normalize.Defaults;
+import dev.vigil.detect.normalize.Normalizer.Defaults;
 import dev.vigil.detect.normalize.NormalizeException;
 import dev.vigil.detect.normalize.Normalizer;
 import dev.vigil.journal.AppendResult;
