@@ -81,6 +81,10 @@ public final class VigilServer implements AutoCloseable {
                 .port(config.port())
                 // the intake reader enforces its own limits with line numbers; this is the outer bound
                 .maxPayloadSize(config.maxBodyBytes() + 1)
+                .contentEncoding(io.helidon.http.encoding.ContentEncodingContext.builder()
+                        .contentEncodingsDiscoverServices(false)
+                        .addContentEncoding(new dev.vigil.server.intake.GzipPassThrough())
+                        .build())
                 .routing(routing)
                 .build()
                 .start();
