@@ -50,7 +50,7 @@ final class Parser {
         if (p.atEnd()) return Node.ALL;
         Node n = p.or(null);
         p.skipSpace();
-        if (!p.atEnd()) throw p.error(p.pos, "a term or an operator, with every ')' closing a '('");
+        if (!p.atEnd()) throw p.fail(p.pos, ")", "expected a term, an operator or the end of the query but found ')' with no '(' to close");
         return n;
     }
 
@@ -73,6 +73,7 @@ final class Parser {
         List<Node> operands = new ArrayList<>();
         operands.add(unary(field));
         while (true) {
+            expectSeparator(field);
             skipSpace();
             if (atEnd() || peek() == ')' || keyword("OR")) break;
             if (keyword("AND")) {
@@ -82,6 +83,13 @@ final class Parser {
             operands.add(unary(field));
         }
         return Node.and(operands);
+    }
+
+    /** After an operand: the end, whitespace or ')'; {@code [1 TO 5]x} and {@code "a"b} are not two terms. */
+    private void expectSeparator(Target field) {
+        if (!atEnd() && !isSpace(peek()) && peek() != ')') {
+            throw error(pos, "whitespace or ')' after " + operand(field));
+        }
     }
 
     private Node unary(Target field) {
@@ -152,10 +160,9 @@ final class Parser {
     private Node fieldTerm(Word key) {
         String raw = key.raw();
         if (raw.equals("_exists_") || raw.equals("_missing_")) {
-            if (atEnd() || isSpace(peek()) || peek() == '(' || peek() == ')') {
-                throw error(pos, "a field name after '" + raw + ":'");
-            }
-            Node exists = new Node.Exists(target(word("")));
+            Word name = atEnd() ? null : word("");
+            if (name == null || name.text.isEmpty() || name.isStar()) throw error(name == null ? pos : name.start, "a field name after '" + raw + ":'");
+            Node exists = new Node.Exists(target(name));
             return raw.equals("_missing_") ? Node.not(exists) : exists;
         }
         Target field = target(key);
