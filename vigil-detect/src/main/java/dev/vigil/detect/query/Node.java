@@ -187,8 +187,8 @@ sealed interface Node {
 
         @Override
         public void render(StringBuilder out) {
-            if (term.hasWildcards()) Syntax.pattern(term.text(), term.kinds(), out);
-            else Syntax.literal(term.text(), out);
+            if (term.hasWildcards()) Syntax.pattern(term.text(), term.kinds(), false, out);
+            else Syntax.literal(term.text(), false, out);
         }
     }
 
