@@ -32,12 +32,16 @@ import java.util.List;
  */
 final class Parser {
 
+    /** Parentheses and negations deeper than this are rejected, so a hostile query cannot exhaust the stack. */
+    static final int MAX_NESTING = 64;
+
     /** Characters that end a token when one is quoted in an error message. */
     private static final String DELIMITERS = "()[]{}\":,";
 
     private final String src;
     private final int len;
     private int pos;
+    private int nesting;
 
     private Parser(String src) {
         this.src = src;
@@ -94,17 +98,20 @@ final class Parser {
 
     private Node unary(Target field) {
         skipSpace();
+        int start = pos;
         if (keyword("NOT")) {
             pos += 3;
             expectOperand("'NOT'", field);
-            return Node.not(unary(field));
-        }
-        if (!atEnd() && (peek() == '-' || peek() == '!')) {
+        } else if (!atEnd() && (peek() == '-' || peek() == '!')) {
             char op = src.charAt(pos++);
             if (atEnd() || isSpace(peek()) || peek() == ')') throw error(pos, operand(field) + " right after '" + op + "'");
-            return Node.not(unary(field));
+        } else {
+            return primary(field);
         }
-        return primary(field);
+        enter(start);
+        Node operand = unary(field);
+        nesting--;
+        return Node.not(operand);
     }
 
     private Node primary(Target field) {
@@ -114,14 +121,22 @@ final class Parser {
         }
         if (peek() == '(') {
             int open = pos++;
+            enter(open);
             expectOperand("'('", field);
             Node n = or(field);
             skipSpace();
             if (atEnd() || peek() != ')') throw error(pos, "')' to close the '(' at column " + column(open));
             pos++;
+            nesting--;
             return n;
         }
         return field == null ? term() : value(field);
+    }
+
+    private void enter(int at) {
+        if (++nesting > MAX_NESTING) {
+            throw fail(at, token(at), "expected at most " + MAX_NESTING + " nested parentheses and negations but found more");
+        }
     }
 
     /** After an operator or '(': something that can start an operand must follow. */

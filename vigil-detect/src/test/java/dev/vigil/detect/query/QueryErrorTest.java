@@ -108,6 +108,21 @@ class QueryErrorTest {
                 e -> assertThat(e.offendingText()).isEqualTo("10.0.0.0/33"));
     }
 
+    /** Queries come from API callers too: nesting is bounded instead of overflowing the stack. */
+    @Test
+    void deepNestingIsRejected() {
+        int max = Parser.MAX_NESTING;
+        assertThat(Query.parse("(".repeat(max) + "a" + ")".repeat(max))).hasToString("a");
+        assertThat(Query.parse("NOT ".repeat(max) + "a")).hasToString("a");
+        assertThatThrownBy(() -> Query.parse("(".repeat(100_000) + "a" + ")".repeat(100_000)))
+                .isInstanceOfSatisfying(QueryException.class, e -> {
+                    assertThat(e.column()).isEqualTo(max + 1);
+                    assertThat(e.reason()).isEqualTo("expected at most 64 nested parentheses and negations but found more");
+                });
+        assertThatThrownBy(() -> Query.parse("-".repeat(100_000) + "a")).isInstanceOf(QueryException.class);
+        assertThatThrownBy(() -> Query.parse("@a:" + "(".repeat(100) + "x" + ")".repeat(100))).isInstanceOf(QueryException.class);
+    }
+
     @Test
     void isAnIllegalArgumentException() {
         assertThatThrownBy(() -> Query.parse("(")).isInstanceOf(IllegalArgumentException.class);
