@@ -52,7 +52,7 @@ sealed interface Matcher extends Predicate<JsonNode> {
 
         @Override public int cost() { return 1; }
 
-        @Override public void render(StringBuilder out) { Syntax.literal(text, out); }
+        @Override public void render(StringBuilder out) { Syntax.literal(text, true, out); }
     }
 
     /**
@@ -73,7 +73,7 @@ sealed interface Matcher extends Predicate<JsonNode> {
 
         @Override public int cost() { return 3; }
 
-        @Override public void render(StringBuilder out) { Syntax.pattern(wildcard.text(), wildcard.kinds(), out); }
+        @Override public void render(StringBuilder out) { Syntax.pattern(wildcard.text(), wildcard.kinds(), true, out); }
     }
 
     /**

@@ -5,7 +5,9 @@ import dev.vigil.detect.event.LogEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A compiled query: a tree of boolean operators over leaves that are bound to their field and
@@ -62,21 +64,29 @@ sealed interface Node {
             else flat.add(n);
         }
         // one AnyOf per field, where the field's first condition was
-        List<Node> merged = new ArrayList<>();
-        for (int i = 0; i < flat.size(); i++) {
-            if (!(flat.get(i) instanceof Field f)) {
-                merged.add(flat.get(i));
+        Map<Target, List<Matcher>> conditions = new LinkedHashMap<>();
+        List<Object> slots = new ArrayList<>(); // operands, and for each field the Target in its place
+        for (Node n : flat) {
+            if (!(n instanceof Field f)) {
+                slots.add(n);
                 continue;
             }
-            List<Matcher> same = new ArrayList<>();
-            for (int j = i; j < flat.size(); j++) {
-                if (flat.get(j) instanceof Field g && g.target.equals(f.target)) {
-                    if (j > i) flat.remove(j--);
-                    if (g.matcher instanceof Matcher.AnyOf any) same.addAll(List.of(any.members()));
-                    else same.add(g.matcher);
-                }
+            List<Matcher> matchers = conditions.get(f.target);
+            if (matchers == null) {
+                conditions.put(f.target, matchers = new ArrayList<>());
+                slots.add(f.target);
             }
-            merged.add(same.size() == 1 ? f : new Field(f.target, new Matcher.AnyOf(same.toArray(Matcher[]::new))));
+            if (f.matcher instanceof Matcher.AnyOf any) matchers.addAll(List.of(any.members()));
+            else matchers.add(f.matcher);
+        }
+        List<Node> merged = new ArrayList<>();
+        for (Object slot : slots) {
+            if (!(slot instanceof Target t)) {
+                merged.add((Node) slot);
+                continue;
+            }
+            List<Matcher> m = conditions.get(t);
+            merged.add(new Field(t, m.size() == 1 ? m.getFirst() : new Matcher.AnyOf(m.toArray(Matcher[]::new))));
         }
         return merged.size() == 1 ? merged.getFirst() : new Or(merged);
     }
@@ -187,8 +197,8 @@ sealed interface Node {
 
         @Override
         public void render(StringBuilder out) {
-            if (term.hasWildcards()) Syntax.pattern(term.text(), term.kinds(), out);
-            else Syntax.literal(term.text(), out);
+            if (term.hasWildcards()) Syntax.pattern(term.text(), term.kinds(), false, out);
+            else Syntax.literal(term.text(), false, out);
         }
     }
 

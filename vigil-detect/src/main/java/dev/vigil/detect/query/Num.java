@@ -57,7 +57,7 @@ record Num(String text, double value, long exact, boolean integral) {
         return v < value ? -1 : v > value ? 1 : 0;
     }
 
-    /** The end of the number syntax {@code [+-]? (d+ [. d*] | . d+) ([eE] [+-]? d+)?} starting at {@code from}; {@code from} when none. */
+    /** The end of the number syntax {@code [+-]? (d+ [. d*] | . d+) ([eE] [+-]? d+)?} starting at {@code from}; -1 when none. */
     private static int numberEnd(String s, int from) {
         int i = from, n = s.length();
         if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) i++;
@@ -67,13 +67,13 @@ record Num(String text, double value, long exact, boolean integral) {
             i++;
             while (i < n && isDigit(s.charAt(i))) { i++; digits++; }
         }
-        if (digits == 0) return from;
+        if (digits == 0) return -1;
         if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
             int e = i + 1;
             if (e < n && (s.charAt(e) == '+' || s.charAt(e) == '-')) e++;
             int expDigits = 0;
             while (e < n && isDigit(s.charAt(e))) { e++; expDigits++; }
-            if (expDigits == 0) return from;
+            if (expDigits == 0) return -1;
             i = e;
         }
         return i;

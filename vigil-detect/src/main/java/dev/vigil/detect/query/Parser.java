@@ -32,12 +32,16 @@ import java.util.List;
  */
 final class Parser {
 
+    /** Parentheses and negations deeper than this are rejected, so a hostile query cannot exhaust the stack. */
+    static final int MAX_NESTING = 64;
+
     /** Characters that end a token when one is quoted in an error message. */
     private static final String DELIMITERS = "()[]{}\":,";
 
     private final String src;
     private final int len;
     private int pos;
+    private int nesting;
 
     private Parser(String src) {
         this.src = src;
@@ -50,7 +54,7 @@ final class Parser {
         if (p.atEnd()) return Node.ALL;
         Node n = p.or(null);
         p.skipSpace();
-        if (!p.atEnd()) throw p.error(p.pos, "a term or an operator, with every ')' closing a '('");
+        if (!p.atEnd()) throw p.fail(p.pos, ")", "expected a term, an operator or the end of the query but found ')' with no '(' to close");
         return n;
     }
 
@@ -73,6 +77,7 @@ final class Parser {
         List<Node> operands = new ArrayList<>();
         operands.add(unary(field));
         while (true) {
+            expectSeparator(field);
             skipSpace();
             if (atEnd() || peek() == ')' || keyword("OR")) break;
             if (keyword("AND")) {
@@ -84,19 +89,29 @@ final class Parser {
         return Node.and(operands);
     }
 
+    /** After an operand: the end, whitespace or ')'; {@code [1 TO 5]x} and {@code "a"b} are not two terms. */
+    private void expectSeparator(Target field) {
+        if (!atEnd() && !isSpace(peek()) && peek() != ')') {
+            throw error(pos, "whitespace or ')' after " + operand(field));
+        }
+    }
+
     private Node unary(Target field) {
         skipSpace();
+        int start = pos;
         if (keyword("NOT")) {
             pos += 3;
             expectOperand("'NOT'", field);
-            return Node.not(unary(field));
-        }
-        if (!atEnd() && (peek() == '-' || peek() == '!')) {
+        } else if (!atEnd() && (peek() == '-' || peek() == '!')) {
             char op = src.charAt(pos++);
             if (atEnd() || isSpace(peek()) || peek() == ')') throw error(pos, operand(field) + " right after '" + op + "'");
-            return Node.not(unary(field));
+        } else {
+            return primary(field);
         }
-        return primary(field);
+        enter(start);
+        Node operand = unary(field);
+        nesting--;
+        return Node.not(operand);
     }
 
     private Node primary(Target field) {
@@ -106,14 +121,22 @@ final class Parser {
         }
         if (peek() == '(') {
             int open = pos++;
+            enter(open);
             expectOperand("'('", field);
             Node n = or(field);
             skipSpace();
             if (atEnd() || peek() != ')') throw error(pos, "')' to close the '(' at column " + column(open));
             pos++;
+            nesting--;
             return n;
         }
         return field == null ? term() : value(field);
+    }
+
+    private void enter(int at) {
+        if (++nesting > MAX_NESTING) {
+            throw fail(at, token(at), "expected at most " + MAX_NESTING + " nested parentheses and negations but found more");
+        }
     }
 
     /** After an operator or '(': something that can start an operand must follow. */
@@ -152,10 +175,9 @@ final class Parser {
     private Node fieldTerm(Word key) {
         String raw = key.raw();
         if (raw.equals("_exists_") || raw.equals("_missing_")) {
-            if (atEnd() || isSpace(peek()) || peek() == '(' || peek() == ')') {
-                throw error(pos, "a field name after '" + raw + ":'");
-            }
-            Node exists = new Node.Exists(target(word("")));
+            Word name = atEnd() ? null : word("");
+            if (name == null || name.text.isEmpty() || name.isStar()) throw error(name == null ? pos : name.start, "a field name after '" + raw + ":'");
+            Node exists = new Node.Exists(target(name));
             return raw.equals("_missing_") ? Node.not(exists) : exists;
         }
         Target field = target(key);

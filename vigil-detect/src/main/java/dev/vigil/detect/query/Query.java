@@ -1,5 +1,6 @@
 package dev.vigil.detect.query;
 
+import dev.vigil.detect.event.AttributePath;
 import dev.vigil.detect.event.LogEvent;
 
 import java.util.Collections;
@@ -82,7 +83,7 @@ public final class Query {
             case "source", "host", "service", "status" -> Target.Reserved.byName(field);
             default -> {
                 if (field.length() > 1 && field.startsWith("@")) {
-                    yield new Target.Attribute(dev.vigil.detect.event.AttributePath.of(field.substring(1)));
+                    yield new Target.Attribute(AttributePath.of(field.substring(1)));
                 }
                 throw new IllegalArgumentException("field '" + field
                         + "' has no required values (allowed: source, host, service, status, @attribute)");

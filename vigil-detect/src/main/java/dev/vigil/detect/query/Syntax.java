@@ -13,9 +13,12 @@ final class Syntax {
 
     private Syntax() {}
 
-    /** A literal value or phrase: bare when that is unambiguous, else quoted with {@code \"} and {@code \\}. */
-    static void literal(String text, StringBuilder out) {
-        if (bare(text)) {
+    /**
+     * A literal value or phrase: bare when that is unambiguous, else quoted with {@code \"} and
+     * {@code \\}. A {@code value} (after {@code field:}) may contain {@code :}; full text may not.
+     */
+    static void literal(String text, boolean value, StringBuilder out) {
+        if (bare(text, value)) {
             out.append(text);
             return;
         }
@@ -29,10 +32,10 @@ final class Syntax {
     }
 
     /** A pattern: wildcards as written, every other special character escaped with {@code \}. */
-    static void pattern(String text, String kinds, StringBuilder out) {
+    static void pattern(String text, String kinds, boolean value, StringBuilder out) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (kinds.charAt(i) != Wildcard.LITERAL || plain(c, i == 0)) out.append(c);
+            if (kinds.charAt(i) != Wildcard.LITERAL || plain(c, i == 0) || value && c == ':' && i > 0) out.append(c);
             else out.append('\\').append(c);
         }
     }
@@ -49,10 +52,11 @@ final class Syntax {
         }
     }
 
-    private static boolean bare(String text) {
+    private static boolean bare(String text, boolean value) {
         if (text.isEmpty() || text.equals("AND") || text.equals("OR") || text.equals("NOT")) return false;
         for (int i = 0; i < text.length(); i++) {
-            if (!plain(text.charAt(i), i == 0)) return false;
+            char c = text.charAt(i);
+            if (!plain(c, i == 0) && !(value && c == ':' && i > 0)) return false;
         }
         return true;
     }
