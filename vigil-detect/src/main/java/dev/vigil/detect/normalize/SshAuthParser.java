@@ -155,7 +155,7 @@ final class SshAuthParser {
                     EVT_NAME, "session", PAM_MODULE, "pam_unix", PAM_EVENT, "session_closed"),
             rule("auth_failure", Family.PAM, "pam_unix(",
                     "pam_unix\\((?<pamService>[^:)]+):auth\\): authentication failure; logname=(?<logname>\\S*) uid=\\d* euid=\\d*"
-                            + " tty=(?<pamTty>\\S*) ruser=(?<ruser>\\S*) rhost=(?<rhost>\\S*)(?:\\s+user=(?<user>\\S+))?",
+                            + " tty=(?<pamTty>\\S*) ruser=(?<ruser>\\S*) rhost=(?<rhost>\\S*)(?:\\s+user=(?<user>\\S+))?\\s*",
                     EVT_NAME, AUTHENTICATION, EVT_OUTCOME, FAILURE, PAM_MODULE, "pam_unix", PAM_EVENT, "auth_failure"),
 
             rule("sudo", Family.SUDO, "TTY=",
@@ -198,11 +198,11 @@ final class SshAuthParser {
     }
 
     /**
-     * Writes the attributes {@code message} gives into {@code a}; {@code false} (and nothing
-     * written) when no rule matches.
+     * Writes the attributes {@code message} gives into {@code a} and returns the id of the rule
+     * that read it; {@code null} (and nothing written) when no rule matches.
      */
-    boolean parse(String program, String message, Attrs a) {
-        if (message == null || message.isEmpty()) return false;
+    String parse(String program, String message, Attrs a) {
+        if (message == null || message.isEmpty()) return null;
         Family family = family(program);
         String msg = message;
         long repeated = 0;
@@ -213,7 +213,7 @@ final class SshAuthParser {
                     repeated = Long.parseLong(msg.substring(REPEATED.length(), times));
                     msg = msg.substring(times + " times: [".length(), msg.length() - 1).strip();
                 } catch (NumberFormatException e) {
-                    return false;
+                    return null;
                 }
             }
         }
@@ -233,9 +233,9 @@ final class SshAuthParser {
             if (!m.matches()) continue;
             r.apply(m, a);
             if (repeated > 0) a.put(EVT_COUNT, repeated);
-            return true;
+            return r.id;
         }
-        return false;
+        return null;
     }
 
     /** The rule ids, in the order they are tried (for tests and docs). */
