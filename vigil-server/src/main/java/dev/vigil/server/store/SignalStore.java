@@ -241,8 +241,15 @@ public final class SignalStore {
                     case "rule" -> "SELECT s.rule_id AS v, count(*) AS n FROM signals s" + f.where() + " GROUP BY s.rule_id";
                     case "tactic" -> "SELECT s.tactic AS v, count(*) AS n FROM signals s"
                             + f.and("s.tactic <> ''").where() + " GROUP BY s.tactic";
-                    default -> "SELECT e.value AS v, count(*) AS n FROM signal_entities e JOIN signals s ON s.id = e.signal_id"
-                            + f.and("e.kind = " + f.param(name)).where() + " GROUP BY e.value";
+                    // Unfiltered: the (kind, value) index alone answers. Filtered: CROSS JOIN makes SQLite
+                    // start from the filtered signals rather than every entity of the kind (without
+                    // statistics it cannot tell which is smaller); PostgreSQL plans it as the inner join it is.
+                    default -> f.conditions.isEmpty()
+                            ? "SELECT e.value AS v, count(*) AS n FROM signal_entities e WHERE e.kind = "
+                                    + f.param(name) + " GROUP BY e.value"
+                            : "SELECT e.value AS v, count(*) AS n FROM signals s CROSS JOIN signal_entities e"
+                                    + f.and("e.signal_id = s.id").and("e.kind = " + f.param(name)).where()
+                                    + " GROUP BY e.value";
                 };
                 Map<String, Long> counts = new LinkedHashMap<>();
                 h.createQuery(sql + " ORDER BY n DESC, v LIMIT " + MAX_FACET_VALUES).bindMap(f.params)

@@ -7,6 +7,10 @@ import dev.vigil.detect.signal.Signal;
 import dev.vigil.detect.signal.SignalChange;
 import dev.vigil.detect.signal.SignalStatus;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import static dev.vigil.server.store.TestSignals.signal;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -175,6 +181,52 @@ abstract class SignalStoreContract extends StoreTestCase {
         signals().applyEngineUpdates(List.of(merged, fresh), new DetectionCheckpoint(20, new byte[] {7}, 20));
         assertThat(signals().get("sig-1").orElseThrow().title()).isEqualTo("after");
         assertThat(signals().checkpoint().orElseThrow().eventLogOffset()).isEqualTo(20);
+    }
+
+    /**
+     * The crash that exactly-once detection is about: a writer process killed with SIGKILL while
+     * storing batches. Whatever batch it died in, the checkpoint that survives must account for
+     * exactly the signals that survive: the counter signal's count equals the checkpoint offset,
+     * every batch up to it is complete and none after it left a trace.
+     */
+    @Test
+    @Timeout(120)
+    void aWriterKilledMidBatchLeavesSignalsAndCheckpointInStep() throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                CrashWriter.class.getName()));
+        StoreConfig c = fixture.config;
+        command.addAll(c.dialect() == Dialect.SQLITE ? List.of("sqlite", c.dataDir().toString())
+                : List.of("postgresql", c.jdbcUrl(), c.user(), c.password(), c.schema()));
+        Process writer = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        try (BufferedReader out = writer.inputReader()) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                output.add(line);
+                if (line.equals("committed 25")) break;
+            }
+            assertThat(output).as("the writer's output").contains("committed 25");
+            Thread.sleep(ThreadLocalRandom.current().nextInt(50)); // land the kill anywhere in a batch
+            writer.destroyForcibly(); // SIGKILL: no shutdown hooks, no rollback from the writer
+            assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+
+        long k = signals().checkpoint().orElseThrow().eventLogOffset();
+        assertThat(k).isGreaterThanOrEqualTo(25);
+        DetectionCheckpoint cp = signals().checkpoint().orElseThrow();
+        assertThat(cp.stateSnapshot()).isEqualTo(CrashWriter.snapshot(k - k % 10));
+        assertThat(cp.snapshotOffset()).isEqualTo(k - k % 10);
+        assertThat(signals().get("sig-counter").orElseThrow().count()).isEqualTo(k);
+        assertThat(signals().search(SignalQuery.all()).total()).isEqualTo(1 + k * CrashWriter.PER_BATCH);
+        assertThat(signals().get("sig-" + k + "-" + (CrashWriter.PER_BATCH - 1))).isPresent();
+        assertThat(signals().get("sig-" + (k + 1) + "-0")).isEmpty();
+        assertThat(rows("signal_entities")).isEqualTo(k * CrashWriter.PER_BATCH);
+        assertThat(rows("signal_history")).isEqualTo(1 + k * CrashWriter.PER_BATCH);
+
+        // detection resumes where the checkpoint says: the next batch applies cleanly
+        signals().applyEngineUpdates(CrashWriter.batch(k + 1), DetectionCheckpoint.at(k + 1));
+        assertThat(signals().get("sig-counter").orElseThrow().count()).isEqualTo(k + 1);
     }
 
     // ---- triage

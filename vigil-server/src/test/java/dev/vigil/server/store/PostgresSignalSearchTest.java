@@ -1,0 +1,6 @@
+package dev.vigil.server.store;
+
+class PostgresSignalSearchTest extends SignalSearchContract {
+    @Override
+    Dialect dialect() { return Dialect.POSTGRESQL; }
+}

@@ -1,0 +1,6 @@
+package dev.vigil.server.store;
+
+class PostgresStoreTest extends StoreContract {
+    @Override
+    Dialect dialect() { return Dialect.POSTGRESQL; }
+}

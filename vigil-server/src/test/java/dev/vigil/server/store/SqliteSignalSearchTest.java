@@ -1,0 +1,6 @@
+package dev.vigil.server.store;
+
+class SqliteSignalSearchTest extends SignalSearchContract {
+    @Override
+    Dialect dialect() { return Dialect.SQLITE; }
+}
