@@ -162,10 +162,18 @@ public final class Shipper implements AutoCloseable {
         this.config = config;
         this.tuning = config.tuning();
         this.status = status;
-        this.agentId = AgentId.loadOrCreate(config.stateDir());
+        try {
+            this.agentId = AgentId.loadOrCreate(config.stateDir());
+        } catch (IOException e) {
+            throw new IOException("cannot read or create the agent id in " + config.stateDir() + ": " + describe(e), e);
+        }
         long segment = Math.clamp(config.bufferMaxBytes() / SEGMENTS_PER_BUFFER, JournalConfig.MIN_SEGMENT_BYTES, MAX_SEGMENT_BYTES);
-        this.journal = Journal.open(config.bufferDir(), new JournalConfig(segment, config.bufferMaxBytes(), FullPolicy.DROP_OLDEST,
-                tuning.durability()));
+        try {
+            this.journal = Journal.open(config.bufferDir(), new JournalConfig(segment, config.bufferMaxBytes(), FullPolicy.DROP_OLDEST,
+                    tuning.durability()));
+        } catch (IOException e) {
+            throw new IOException("cannot open the shipping buffer " + config.bufferDir() + ": " + describe(e), e);
+        }
         this.writeChunkBytes = segment;
         this.queue = new ArrayBlockingQueue<>(tuning.queueCapacity());
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(tuning.requestTimeout());
@@ -377,19 +385,20 @@ public final class Shipper implements AutoCloseable {
         journal.deleteBefore(end);
     }
 
-    /** The next batch from the buffer, or null if there is none (yet, or at all when draining for shutdown). */
+    /**
+     * The next batch from the buffer: waits for a first line, then up to {@link ShipperConfig.Tuning#linger()}
+     * for more, until the batch is full or reaches {@code limit} (the end of the batch that was in flight
+     * when the previous run stopped; -1 for none). Null if there is no line (yet; or at all when draining
+     * for shutdown).
+     */
     private Batch nextBatch(JournalReader reader, long limit) throws IOException, InterruptedException {
         List<JournalRecord> lines = new ArrayList<>();
         long bytes = 0;
         long lingerEnd = 0;
         while (!stopNow) {
             boolean draining = closing && writerDone;
-            Duration wait;
-            if (lines.isEmpty()) {
-                wait = draining ? Duration.ZERO : IDLE_POLL;
-            } else {
-                wait = draining ? Duration.ZERO : Duration.ofNanos(Math.max(0, lingerEnd - System.nanoTime()));
-            }
+            Duration wait = draining ? Duration.ZERO
+                    : lines.isEmpty() ? IDLE_POLL : Duration.ofNanos(Math.max(0, lingerEnd - System.nanoTime()));
             JournalReader.Poll p;
             try {
                 p = reader.poll(tuning.batchMaxLines() - lines.size(), Math.max(1, tuning.batchMaxBytes() - bytes), wait);
@@ -400,6 +409,7 @@ public final class Shipper implements AutoCloseable {
                 reader.seek(e.resumeOffset());
                 continue;
             }
+            boolean wasEmpty = lines.isEmpty();
             boolean full = false;
             for (JournalRecord r : p.records()) {
                 long size = lineBytes(r);
@@ -412,14 +422,14 @@ public final class Shipper implements AutoCloseable {
                 lines.add(r);
                 bytes += size;
             }
-            if (!lines.isEmpty()) {
-                full |= lines.size() >= tuning.batchMaxLines() || bytes >= tuning.batchMaxBytes()
-                        || limit >= 0 && lines.getLast().nextOffset() >= limit;
-                if (lingerEnd == 0) lingerEnd = System.nanoTime() + tuning.linger().toNanos();
-                if (full || System.nanoTime() - lingerEnd >= 0 || draining && p.isEmpty()) break;
-            } else if (draining && p.isEmpty()) {
-                return null;
+            if (lines.isEmpty()) {
+                if (draining) return null;
+                continue;
             }
+            if (wasEmpty) lingerEnd = System.nanoTime() + tuning.linger().toNanos();
+            full |= lines.size() >= tuning.batchMaxLines() || bytes >= tuning.batchMaxBytes()
+                    || limit >= 0 && lines.getLast().nextOffset() >= limit;
+            if (full || draining && p.isEmpty() || System.nanoTime() - lingerEnd >= 0) break;
         }
         return lines.isEmpty() ? null : Batch.of(lines, agentId);
     }
@@ -633,7 +643,7 @@ public final class Shipper implements AutoCloseable {
         JournalStats js = journal.stats();
         return new ShipperStats(queue.size(), queuedBytes.get(), bufferedBytes(), written.get(), sentRecords.get(), sentBatches.get(),
                 duplicateBatches.get(), retries.get(), rejectedBatches.get(), rejectedRecords.get(),
-                droppedQueueFull.get() + droppedWriteFailed.get(), js.recordsDropped(), js.bytesDropped(), corrupt.get(), lastError,
+                droppedQueueFull.get(), droppedWriteFailed.get(), js.recordsDropped(), js.bytesDropped(), corrupt.get(), lastError,
                 lastErrorTime, connected);
     }
 
@@ -749,11 +759,10 @@ public final class Shipper implements AutoCloseable {
         }
     }
 
-    /** Lets something happen at most once per interval (for logging repeated conditions). */
+    /** Lets something happen at most once per interval (for logging repeated conditions); the first time is allowed. */
     static final class Every {
         private final long intervalNanos;
-        private final AtomicLong next = new AtomicLong();
-        private final AtomicBoolean first = new AtomicBoolean(true);
+        private final AtomicLong next = new AtomicLong(System.nanoTime());
 
         Every(Duration interval) {
             this.intervalNanos = interval.toNanos();
@@ -761,10 +770,6 @@ public final class Shipper implements AutoCloseable {
 
         boolean tryAcquire() {
             long now = System.nanoTime();
-            if (first.get() && first.compareAndSet(true, false)) {
-                next.set(now + intervalNanos);
-                return true;
-            }
             long n = next.get();
             return now - n >= 0 && next.compareAndSet(n, now + intervalNanos);
         }

@@ -23,6 +23,7 @@ import java.time.Instant;
  * @param rejectedBatches    batches the server refused as malformed (400/422) or too large even alone (413), skipped
  * @param rejectedRecords    lines in those batches
  * @param droppedQueueFull   lines dropped because the in-memory queue was full (the buffer writer fell behind)
+ * @param droppedWriteFailed lines lost because the buffer could not be written (disk error, or a line bigger than the buffer)
  * @param droppedBufferFull  unsent lines deleted from the full buffer to make room for new ones
  * @param droppedBufferBytes their bytes
  * @param corruptRecords     lines lost to corruption found in the buffer
@@ -32,14 +33,14 @@ import java.time.Instant;
  */
 public record ShipperStats(long queuedRecords, long queuedBytes, long bufferedBytes, long writtenRecords, long sentRecords,
                            long sentBatches, long duplicateBatches, long retries, long rejectedBatches, long rejectedRecords,
-                           long droppedQueueFull, long droppedBufferFull, long droppedBufferBytes, long corruptRecords,
+                           long droppedQueueFull, long droppedWriteFailed, long droppedBufferFull, long droppedBufferBytes, long corruptRecords,
                            String lastError, Instant lastErrorTime, boolean connected) {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    /** Lines lost before reaching the server for want of room (queue or buffer full). */
+    /** Lines lost before reaching the server: queue full, buffer write failed, or deleted from the full buffer. */
     public long dropped() {
-        return droppedQueueFull + droppedBufferFull;
+        return droppedQueueFull + droppedWriteFailed + droppedBufferFull;
     }
 
     /** The counters as fields of the current JSON object ({@code snake_case} names). */
@@ -56,6 +57,7 @@ public record ShipperStats(long queuedRecords, long queuedBytes, long bufferedBy
         g.writeNumberField("rejected_batches", rejectedBatches);
         g.writeNumberField("rejected_records", rejectedRecords);
         g.writeNumberField("dropped_queue_full", droppedQueueFull);
+        g.writeNumberField("dropped_write_failed", droppedWriteFailed);
         g.writeNumberField("dropped_buffer_full", droppedBufferFull);
         g.writeNumberField("dropped_buffer_bytes", droppedBufferBytes);
         g.writeNumberField("corrupt_records", corruptRecords);
