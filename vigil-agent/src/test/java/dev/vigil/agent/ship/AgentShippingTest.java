@@ -80,13 +80,4 @@ class AgentShippingTest {
             assertThat(agent.encodeErrors()).isZero();
         }
     }
-
-    @Test
-    void theBufferIsUnusedWhenShippingIsOff() throws Exception {
-        try (Agent agent = Agent.start(AgentConfig.defaults().withSensor(SensorConfig.defaults()).withPolicies(List.of(dir), false),
-                (RuleEngine.Match m) -> { })) {
-            assertThat(agent.shipperStats()).isEmpty();
-        }
-        assertThat(dir.resolve("state")).doesNotExist();
-    }
 }
