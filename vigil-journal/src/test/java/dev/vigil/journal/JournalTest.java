@@ -397,7 +397,7 @@ class JournalTest {
 
     @Test
     void aDirectoryCanBeOpenedByOneJournalAtATime() throws Exception {
-        try (Journal j = Journal.open(dir, small())) {
+        try (Journal _ = Journal.open(dir, small())) {
             assertThatThrownBy(() -> Journal.open(dir, small())).isInstanceOf(IOException.class).hasMessageContaining("already open");
         }
         Journal.open(dir, small()).close();
