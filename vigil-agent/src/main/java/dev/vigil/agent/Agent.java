@@ -329,6 +329,9 @@ public final class Agent implements AutoCloseable {
     /** The shipper's counters, if the agent ships. */
     public Optional<ShipperStats> shipperStats() { return shipper == null ? Optional.empty() : Optional.of(shipper.stats()); }
 
+    /** The id this agent ships under, if it ships. */
+    public Optional<String> shippingAgentId() { return shipper == null ? Optional.empty() : Optional.of(shipper.agentId()); }
+
     /** Alerts or events that could not be encoded for shipping. */
     public long encodeErrors() { return encodeErrors.get(); }
 

@@ -169,6 +169,11 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
             return 2;
         }
         err.printf(Locale.ROOT, "vigil agent: watching with %d rules%n", agent.rules());
+        if (config.shipper() != null) {
+            err.printf(Locale.ROOT, "vigil agent: shipping %s to %s as agent %s (buffer %s, at most %d bytes)%n",
+                    config.ship().name().toLowerCase(Locale.ROOT), config.shipper().server(), agent.shippingAgentId().orElse("?"),
+                    config.shipper().bufferDir(), config.shipper().bufferMaxBytes());
+        }
 
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
             err.println("vigil agent: SIGHUP: reloading policies");

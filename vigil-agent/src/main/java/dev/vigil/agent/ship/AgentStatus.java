@@ -1,5 +1,7 @@
 package dev.vigil.agent.ship;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,10 +11,10 @@ import java.util.Map;
  * @param version       the agent's version
  * @param policyVersion a digest of the loaded policies (changes when they change)
  * @param rules         rules loaded
- * @param sensor        sensor counters (events, lost, ...)
+ * @param counters      the agent's and its sensor's counters (events, lost, alerts...), in the order given
  */
-public record AgentStatus(String hostname, String version, String policyVersion, int rules, Map<String, Long> sensor) {
+public record AgentStatus(String hostname, String version, String policyVersion, int rules, Map<String, Long> counters) {
     public AgentStatus {
-        sensor = Map.copyOf(sensor);
+        counters = Collections.unmodifiableMap(new LinkedHashMap<>(counters));
     }
 }

@@ -626,8 +626,8 @@ public final class Shipper implements AutoCloseable {
             g.writeStringField("version", st.policyVersion());
             g.writeNumberField("rules", st.rules());
             g.writeEndObject();
-            g.writeObjectFieldStart("sensor");
-            for (Map.Entry<String, Long> e : st.sensor().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
+            g.writeObjectFieldStart("counters");
+            for (Map.Entry<String, Long> e : st.counters().entrySet()) g.writeNumberField(e.getKey(), e.getValue());
             g.writeEndObject();
             g.writeObjectFieldStart("shipper");
             stats().writeFields(g);

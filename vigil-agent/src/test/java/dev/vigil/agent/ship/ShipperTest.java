@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -39,6 +40,13 @@ class ShipperTest {
         server.close();
     }
 
+    private static final Map<String, Long> COUNTERS = new LinkedHashMap<>();
+
+    static {
+        COUNTERS.put("events", 42L);
+        COUNTERS.put("lost", 0L);
+    }
+
     /** Fast retries so the tests are quick; the production defaults are in {@link ShipperConfig.Tuning#defaults()}. */
     static ShipperConfig.Tuning fast(Durability durability) {
         return new ShipperConfig.Tuning(10_000, 1000, 1 << 20, Duration.ofMillis(20), Duration.ofMillis(20), Duration.ofMillis(200),
@@ -50,7 +58,7 @@ class ShipperTest {
     }
 
     private Shipper start(ShipperConfig config) throws Exception {
-        Shipper s = Shipper.start(config, () -> new AgentStatus("test-host", "1.2.3", "abc123", 3, Map.of("events", 42L, "lost", 0L)));
+        Shipper s = Shipper.start(config, () -> new AgentStatus("test-host", "1.2.3", "abc123", 3, COUNTERS));
         shippers.add(s);
         return s;
     }
@@ -237,7 +245,7 @@ class ShipperTest {
         String hb = server.heartbeats.getLast();
         assertThat(hb).contains("\"agent_id\":\"" + s.agentId() + "\"").contains("\"hostname\":\"test-host\"")
                 .contains("\"version\":\"1.2.3\"").contains("\"policy\":{\"version\":\"abc123\",\"rules\":3}")
-                .contains("\"events\":42").contains("\"connected\":true").doesNotContain(IntakeServer.API_KEY);
+                .contains("\"counters\":{\"events\":42,\"lost\":0}").contains("\"connected\":true").doesNotContain(IntakeServer.API_KEY);
     }
 
     @Test
