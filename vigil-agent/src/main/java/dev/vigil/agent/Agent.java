@@ -1,5 +1,9 @@
 package dev.vigil.agent;
 
+import dev.vigil.agent.ship.AgentStatus;
+import dev.vigil.agent.ship.ShipMode;
+import dev.vigil.agent.ship.Shipper;
+import dev.vigil.agent.ship.ShipperStats;
 import dev.vigil.model.Event;
 import dev.vigil.model.EventType;
 import dev.vigil.secl.engine.RuleEngine;
@@ -24,8 +28,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -47,6 +58,11 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * <h2>Enforcement</h2>
  * Rules' {@code kill} actions are carried out only when {@link AgentConfig#enforce()} is on, never on
  * pid 1 or the agent itself; otherwise they are reported as would-be kills.
+ *
+ * <h2>Shipping</h2>
+ * With {@link AgentConfig#shipper()} set, every alert (and with {@link ShipMode#ALL} every event) is
+ * also encoded as an NDJSON line on the poll thread and handed to a {@link Shipper}, which only
+ * queues it there; buffering on disk and sending happen on the shipper's own threads.
  */
 public final class Agent implements AutoCloseable {
 
@@ -75,12 +91,25 @@ public final class Agent implements AutoCloseable {
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong alerts = new AtomicLong();
     private volatile int ruleCount;
+    private volatile String policyVersion = "";
     private Thread watcher;
+    private final Shipper shipper;
+    private final ShipLines lines;
+    private final boolean shipEvents;
+    private final AtomicLong encodeErrors = new AtomicLong();
+    private final String version = version();
     private final RuleEngine.Listener listener = new RuleEngine.Listener() {
         @Override
         public void onAlert(RuleEngine.Match match) {
             alerts.incrementAndGet();
             sink.onAlert(match);
+            if (shipper != null) {
+                try {
+                    shipper.offer(lines.alert(match, version));
+                } catch (IOException | RuntimeException e) {
+                    encodeError(e);
+                }
+            }
         }
 
         @Override
@@ -93,8 +122,16 @@ public final class Agent implements AutoCloseable {
         this.config = config;
         this.sink = sink;
         this.engine = load();
-        // every event type: a reloaded policy may add rules on types the first did not use
-        this.sensor = Sensor.start(config.sensor().withEventTypes(Set.of()), this::onEvent);
+        this.shipper = config.shipper() == null ? null : Shipper.start(config.shipper(), this::status);
+        this.lines = shipper == null ? null : new ShipLines();
+        this.shipEvents = shipper != null && config.ship() == ShipMode.ALL;
+        try {
+            // every event type: a reloaded policy may add rules on types the first did not use
+            this.sensor = Sensor.start(config.sensor().withEventTypes(Set.of()), this::onEvent);
+        } catch (SensorUnavailableException | RuntimeException e) {
+            if (shipper != null) shipper.close();
+            throw e;
+        }
     }
 
     /**
@@ -112,11 +149,13 @@ public final class Agent implements AutoCloseable {
     }
 
     private RuleEngine load() throws IOException {
-        PolicyLoader.Result result = PolicyLoader.load(Policies.sources(config));
+        List<PolicyLoader.Source> sources = Policies.sources(config);
+        PolicyLoader.Result result = PolicyLoader.load(sources);
         for (Problem p : result.problems()) {
             if (p.level() != Problem.Level.INFO) sink.onProblem(p);
         }
         ruleCount = result.rules().size();
+        policyVersion = digest(sources);
         LOG.info("loaded {} rules ({} errors)", result.rules().size(), result.errors().size());
         return new RuleEngine(result.rules(), variables);
     }
@@ -138,11 +177,69 @@ public final class Agent implements AutoCloseable {
             pending = null;
             engine = next;
         }
+        if (shipEvents) {
+            try {
+                shipper.offer(lines.event(e));
+            } catch (IOException | RuntimeException ex) {
+                encodeError(ex);
+            }
+        }
         if (e.type() == EventType.LOST_EVENTS) {
             sink.onLostEvents(e);
             return;
         }
         engine.evaluate(e, e.timestamp(), listener);
+    }
+
+    private void encodeError(Exception e) {
+        if (encodeErrors.incrementAndGet() == 1) {
+            LOG.error("cannot encode a line to ship (counted as encode_errors; logged once)", e);
+        }
+    }
+
+    /** A short digest of the policies' names and texts: changes whenever a policy does. */
+    private static String digest(List<PolicyLoader.Source> sources) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (var s : sources) {
+                md.update(s.name().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                md.update(s.text().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(md.digest(), 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the heartbeat says about this agent. */
+    private AgentStatus status() {
+        SensorStats s = sensor == null ? null : sensor.stats();
+        Map<String, Long> m = new LinkedHashMap<>();
+        if (s != null) {
+            m.put("events", s.events());
+            m.put("lost", s.lost());
+            m.put("untracked", s.untracked());
+            m.put("malformed", s.malformed());
+            m.put("consumer_errors", s.consumerErrors());
+            m.put("processes", (long) s.processes());
+        }
+        m.put("alerts", alerts.get());
+        m.put("encode_errors", encodeErrors.get());
+        return new AgentStatus(hostname(), version, policyVersion, ruleCount, m);
+    }
+
+    private static String hostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException ex) {
+                return "unknown";
+            }
+        }
     }
 
     private String kill(Event e, Action.Kill kill) {
@@ -229,10 +326,24 @@ public final class Agent implements AutoCloseable {
 
     public Sensor sensor() { return sensor; }
 
+    /** The shipper's counters, if the agent ships. */
+    public Optional<ShipperStats> shipperStats() { return shipper == null ? Optional.empty() : Optional.of(shipper.stats()); }
+
+    /** The id this agent ships under, if it ships. */
+    public Optional<String> shippingAgentId() { return shipper == null ? Optional.empty() : Optional.of(shipper.agentId()); }
+
+    /** Alerts or events that could not be encoded for shipping. */
+    public long encodeErrors() { return encodeErrors.get(); }
+
+    /** A digest of the loaded policies, sent in heartbeats. */
+    public String policyVersion() { return policyVersion; }
+
+    /** Stops the sensor, then the shipper (which writes what it holds to its buffer and sends what it can in a short time). */
     @Override
     public void close() {
         if (watcher != null) watcher.interrupt();
         sensor.close();
+        if (shipper != null) shipper.close();
     }
 
     /** The agent's version, from the jar manifest ("dev" when run from classes). */

@@ -1,9 +1,12 @@
 package dev.vigil.agent;
 
+import dev.vigil.agent.ship.ShipMode;
+import dev.vigil.agent.ship.ShipperConfig;
 import dev.vigil.sensor.SensorConfig;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * How the agent runs.
@@ -13,23 +16,31 @@ import java.util.List;
  * @param defaultPolicy   whether the shipped default policy is loaded first
  * @param enforce         whether rules' kill actions are carried out (off: they are only reported)
  * @param watchPolicies   reload when a policy file changes (SIGHUP always reloads)
+ * @param shipper         where to ship alerts (and events), or null to ship nothing (the default)
+ * @param ship            what to ship when {@code shipper} is set (default {@link ShipMode#ALERTS})
  */
 public record AgentConfig(SensorConfig sensor, List<Path> policies, boolean defaultPolicy, boolean enforce,
-                          boolean watchPolicies) {
+                          boolean watchPolicies, ShipperConfig shipper, ShipMode ship) {
 
     public AgentConfig {
         policies = List.copyOf(policies);
+        Objects.requireNonNull(ship, "ship");
     }
 
     public static AgentConfig defaults() {
-        return new AgentConfig(SensorConfig.defaults(), List.of(), true, false, true);
+        return new AgentConfig(SensorConfig.defaults(), List.of(), true, false, true, null, ShipMode.ALERTS);
     }
 
-    public AgentConfig withSensor(SensorConfig s) { return new AgentConfig(s, policies, defaultPolicy, enforce, watchPolicies); }
+    public AgentConfig withSensor(SensorConfig s) { return new AgentConfig(s, policies, defaultPolicy, enforce, watchPolicies, shipper, ship); }
 
     public AgentConfig withPolicies(List<Path> p, boolean includeDefault) {
-        return new AgentConfig(sensor, p, includeDefault, enforce, watchPolicies);
+        return new AgentConfig(sensor, p, includeDefault, enforce, watchPolicies, shipper, ship);
     }
 
-    public AgentConfig withEnforce(boolean e) { return new AgentConfig(sensor, policies, defaultPolicy, e, watchPolicies); }
+    public AgentConfig withEnforce(boolean e) { return new AgentConfig(sensor, policies, defaultPolicy, e, watchPolicies, shipper, ship); }
+
+    /** Ships {@code what} through {@code s} (null: ship nothing). */
+    public AgentConfig withShipping(ShipperConfig s, ShipMode what) {
+        return new AgentConfig(sensor, policies, defaultPolicy, enforce, watchPolicies, s, what);
+    }
 }

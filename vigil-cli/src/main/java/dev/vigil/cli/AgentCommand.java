@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import dev.vigil.agent.Agent;
 import dev.vigil.agent.AgentConfig;
 import dev.vigil.agent.AlertJson;
+import dev.vigil.agent.ship.ShipMode;
+import dev.vigil.agent.ship.ShipperConfig;
 import dev.vigil.model.Event;
 import dev.vigil.model.Payload;
 import dev.vigil.model.json.EventJson;
@@ -23,10 +25,15 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,10 +48,13 @@ import java.util.concurrent.TimeUnit;
                 "",
                 "Rules: the shipped default policy, then --policy files and directories (*.policy), later ones overriding "
                         + "rules with the same id. Policies reload on SIGHUP and when a policy file changes; events keep flowing.",
+                "With --server, alerts (or, with --ship all, every event) are also sent to the Vigil server, through an "
+                        + "on-disk buffer that keeps them while the server is unreachable.",
                 "Needs root, a kernel with BTF and libbpf.so.1. Stop with Ctrl-C or SIGTERM.",
                 ""},
         footer = {"", "Examples:", "  sudo vigil agent", "  sudo vigil agent --policy /etc/vigil/policies.d --tag env:prod",
-                "  sudo vigil agent --no-default-policy --policy my.policy --alerts /var/log/vigil/alerts.ndjson"})
+                "  sudo vigil agent --no-default-policy --policy my.policy --alerts /var/log/vigil/alerts.ndjson",
+                "  sudo vigil agent --server https://vigil.example.com --api-key-file /etc/vigil/api-key"})
 final class AgentCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--policy", paramLabel = "PATH", description = "Policy file or directory of *.policy files (repeatable).")
@@ -72,12 +82,39 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (30s, 5m...).")
     String duration;
 
+    @Option(names = "--server", paramLabel = "URL", description = "Ship to this Vigil server (https://...). Without it, nothing is sent.")
+    String server;
+
+    @Option(names = "--api-key-file", paramLabel = "FILE",
+            description = "File holding the API key for --server (default: the VIGIL_API_KEY environment variable).")
+    Path apiKeyFile;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the agent keeps its id (default: " + ShipperConfig.DEFAULT_STATE_DIR + ").")
+    Path stateDir;
+
+    @Option(names = "--buffer-dir", paramLabel = "DIR", description = "On-disk shipping buffer (default: STATE_DIR/buffer).")
+    Path bufferDir;
+
+    @Option(names = "--buffer-max", paramLabel = "SIZE",
+            description = "Bound on the buffer, e.g. 256MiB (the default); when full, the oldest unsent lines are dropped and counted.")
+    String bufferMax;
+
+    @Option(names = "--ship", paramLabel = "WHAT", description = "What to ship: ${COMPLETION-CANDIDATES} (default: alerts).")
+    ShipMode ship;
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
         SensorConfig sensorConfig = SensorConfig.defaults().withHostTags(tags);
         if (engineSockets != null && !engineSockets.isEmpty()) sensorConfig = sensorConfig.withEngineSockets(engineSockets);
         AgentConfig config = AgentConfig.defaults().withSensor(sensorConfig).withPolicies(policies, !noDefault).withEnforce(enforce);
+        try {
+            ShipperConfig shipping = shipping(System.getenv());
+            if (shipping != null) config = config.withShipping(shipping, ship == null ? ShipMode.ALERTS : ship);
+        } catch (IllegalArgumentException e) {
+            err.println("vigil agent: " + e.getMessage());
+            return 2;
+        }
 
         OutputStream raw = alertsFile == null ? new FileOutputStream(java.io.FileDescriptor.out)
                 : new FileOutputStream(alertsFile.toFile(), true);
@@ -132,6 +169,11 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
             return 2;
         }
         err.printf(Locale.ROOT, "vigil agent: watching with %d rules%n", agent.rules());
+        if (config.shipper() != null) {
+            err.printf(Locale.ROOT, "vigil agent: shipping %s to %s as agent %s (buffer %s, at most %d bytes)%n",
+                    config.ship().name().toLowerCase(Locale.ROOT), config.shipper().server(), agent.shippingAgentId().orElse("?"),
+                    config.shipper().bufferDir(), config.shipper().bufferMaxBytes());
+        }
 
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
             err.println("vigil agent: SIGHUP: reloading policies");
@@ -171,13 +213,65 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
         return 0;
     }
 
+    /** The shipping settings from the options (and {@code VIGIL_API_KEY} in {@code env}), or null without --server. */
+    ShipperConfig shipping(Map<String, String> env) {
+        if (server == null) {
+            if (apiKeyFile != null || bufferDir != null || bufferMax != null || ship != null || stateDir != null) {
+                throw new IllegalArgumentException("--api-key-file, --state-dir, --buffer-dir, --buffer-max and --ship need --server URL");
+            }
+            return null;
+        }
+        URI uri;
+        try {
+            uri = new URI(server);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("--server '" + server + "' is not a URL: " + e.getMessage());
+        }
+        String key;
+        if (apiKeyFile != null) {
+            try {
+                key = Files.readString(apiKeyFile, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the API key file " + apiKeyFile + ": " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            }
+            if (key.isEmpty()) throw new IllegalArgumentException("the API key file " + apiKeyFile + " is empty");
+        } else {
+            key = env.getOrDefault("VIGIL_API_KEY", "").strip();
+            if (key.isEmpty()) {
+                throw new IllegalArgumentException("--server needs an API key: --api-key-file FILE, or the VIGIL_API_KEY environment variable");
+            }
+        }
+        try {
+            ShipperConfig c = ShipperConfig.of(uri, key);
+            if (stateDir != null) c = c.withStateDir(stateDir);
+            if (bufferDir != null || bufferMax != null) {
+                c = c.withBuffer(bufferDir != null ? bufferDir : c.bufferDir(), bufferMax != null ? bufferMax() : c.bufferMaxBytes());
+            }
+            return c;
+        } catch (IllegalArgumentException e) {
+            // the record names its own fields; say which option that is
+            throw new IllegalArgumentException(e.getMessage().replace("bufferMaxBytes", "--buffer-max").replace("apiKey", "the API key")
+                    .replace("server '", "--server '"));
+        }
+    }
+
+    private long bufferMax() {
+        try {
+            return Sizes.parse(bufferMax);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--buffer-max: " + e.getMessage());
+        }
+    }
+
     static String statsJson(Agent agent) {
         var s = agent.sensorStats();
         long evaluations = agent.ruleStats().stream().mapToLong(RuleEngine.RuleStats::evaluations).sum();
         long suppressed = agent.ruleStats().stream().mapToLong(RuleEngine.RuleStats::suppressed).sum();
+        String ship = agent.shipperStats().map(st -> ",\"ship\":" + st.toJson()).orElse("");
         return String.format(Locale.ROOT, "{\"stats\":{\"time\":\"%s\",\"events\":%d,\"lost\":%d,\"untracked\":%d,"
-                        + "\"undecodable\":%d,\"rules\":%d,\"rule_evaluations\":%d,\"alerts\":%d,\"suppressed_alerts\":%d,\"reloads\":%d}}",
+                        + "\"undecodable\":%d,\"rules\":%d,\"rule_evaluations\":%d,\"alerts\":%d,\"suppressed_alerts\":%d,\"reloads\":%d%s}}",
                 java.time.Instant.now(), s.events(), s.lost(), s.untracked(), s.malformed(), agent.rules(), evaluations,
-                agent.alerts(), suppressed, agent.reloads());
+                agent.alerts(), suppressed, agent.reloads(), ship);
     }
 }

@@ -273,6 +273,24 @@ class JournalTest {
     }
 
     @Test
+    void dropOldestCountsTheRecordsOfSegmentsWrittenByAnEarlierRun() throws Exception {
+        JournalConfig config = small().withMaxBytes(1024, FullPolicy.DROP_OLDEST);
+        try (Journal j = Journal.open(dir, config)) {
+            for (int i = 0; i < 60; i++) j.append(List.of(rec(String.format("old-%03d", i)))); // 15 bytes each, 900 bytes
+            assertThat(j.stats().recordsDropped()).isZero();
+        }
+        try (Journal j = Journal.open(dir, config)) {
+            for (int i = 0; i < 20; i++) j.append(List.of(rec(String.format("new-%03d", i))));
+            JournalStats s = j.stats();
+            assertThat(s.recordsDropped()).isPositive();
+            assertThat(s.bytesDropped()).isEqualTo(s.recordsDropped() * 15);
+            List<String> left = readAll(j, j.startOffset());
+            assertThat(left).hasSize((int) (80 - s.recordsDropped())).endsWith("new-019");
+            assertThat(left.getFirst()).isEqualTo(String.format("old-%03d", s.recordsDropped()));
+        }
+    }
+
+    @Test
     void dropOldestDropsTheSegmentJustRolledWhenTheNewBatchNeedsItsRoom() throws Exception {
         try (Journal j = Journal.open(dir, small().withSegmentBytes(1000).withMaxBytes(1000, FullPolicy.DROP_OLDEST))) {
             j.append(List.of(new byte[600]));
@@ -397,7 +415,7 @@ class JournalTest {
 
     @Test
     void aDirectoryCanBeOpenedByOneJournalAtATime() throws Exception {
-        try (Journal j = Journal.open(dir, small())) {
+        try (Journal _ = Journal.open(dir, small())) {
             assertThatThrownBy(() -> Journal.open(dir, small())).isInstanceOf(IOException.class).hasMessageContaining("already open");
         }
         Journal.open(dir, small()).close();
