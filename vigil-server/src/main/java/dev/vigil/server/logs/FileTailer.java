@@ -297,7 +297,15 @@ public final class FileTailer implements AutoCloseable {
         for (Iterator<Reader> it = t.rotated.iterator(); it.hasNext(); ) {
             Reader r = it.next();
             long before = r.readPos;
-            if (!drain(t, r)) return;
+            try {
+                if (!drain(t, r)) return;
+            } catch (IOException e) {
+                LOG.warn("reading the rotated file of {} failed; its unread end is lost", t.path, e);
+                r.close();
+                it.remove();
+                dirty = true;
+                continue;
+            }
             if (r.readPos == before && System.nanoTime() - r.lastGrowthNanos >= config.rotatedFileGrace().toNanos()) {
                 if (!finish(t, r)) return;
                 r.close();
