@@ -177,6 +177,13 @@ final class SshAuthParser {
                     "FAILED su for (?<suTarget>\\S+) by (?<user>\\S+)",
                     EVT_NAME, "su", EVT_OUTCOME, FAILURE));
 
+    /**
+     * Longer messages are not read. User names in these messages are chosen by whoever connects,
+     * and the expressions that take them ({@code for (?<user>.*?) from}) backtrack in proportion to
+     * the length; OpenSSH itself formats log messages in 1 KiB, and sudo splits long commands.
+     */
+    static final int MAX_MESSAGE_CHARS = 4096;
+
     private static final String REPEATED = "message repeated ";
     private static final String[] DROPPED_PREFIXES = {"error: ", "fatal: "};
 
@@ -202,7 +209,7 @@ final class SshAuthParser {
      * that read it; {@code null} (and nothing written) when no rule matches.
      */
     String parse(String program, String message, Attrs a) {
-        if (message == null || message.isEmpty()) return null;
+        if (message == null || message.isEmpty() || message.length() > MAX_MESSAGE_CHARS) return null;
         Family family = family(program);
         String msg = message;
         long repeated = 0;

@@ -272,6 +272,20 @@ class SshAuthParserTest {
         assertThat(attr(mallory, "evt.outcome")).isEqualTo("failure");
     }
 
+    /** A client can choose a user name that is mostly " from x port 1 ": reading it stays bounded. */
+    @Test
+    void hostileUserNamesDoNotMakeReadingSlow() {
+        SshAuthParser parser = new SshAuthParser();
+        String name = " from 1.2.3.4 port 1".repeat(50);
+        Attrs a = Attrs.empty();
+        assertThat(parser.parse("sshd", "Failed password for invalid user " + name + " from 192.0.2.1 port 22 ssh2", a)).isEqualTo("failed");
+        assertThat(Json.attr(new LogEvent("", 0, "", "", "", "", "", List.of(), a.root()), "network.client.ip")).isEqualTo("192.0.2.1");
+        String huge = "Failed password for invalid user " + " from 1.2.3.4 port 1".repeat(1000) + "x";
+        long start = System.nanoTime();
+        assertThat(parser.parse("sshd", huge, Attrs.empty())).isNull();
+        assertThat(System.nanoTime() - start).isLessThan(100_000_000L);
+    }
+
     @Test
     void messagesOfOtherProgramsAreNotReadAsSsh() {
         Attrs a = Attrs.empty();
