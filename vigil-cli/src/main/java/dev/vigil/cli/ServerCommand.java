@@ -45,12 +45,19 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--signal-retention", paramLabel = "DURATION", description = "Keep signals this long after last seen (default: ${DEFAULT-VALUE}, about 15 months).")
     String signalRetention = "456d";
 
+    @Option(names = "--tail", paramLabel = "FILE", description = "Follow a log file (JSON lines or syslog/auth.log lines; rotation-safe); repeatable.")
+    List<Path> tail = List.of();
+
+    @Option(names = "--tail-source", paramLabel = "NAME", description = "Source of followed lines that don't name one (syslog lines name their program).")
+    String tailSource;
+
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (30s, 5m...).")
     String duration;
 
     @Override
     public Integer call() throws Exception {
         VigilServer server = VigilServer.start(config(data, listen, rules, noDefaultRules, postgres, pgUser, eventRetention, signalRetention));
+        server.tail(tail, tailSource);
         Path key = data.resolve(VigilServer.INITIAL_KEY_FILE);
         if (Files.exists(key)) System.err.println("vigil server: API key for agents and the CLI in " + key);
         new UntilStopped().await(duration == null ? null : Durations.parse(duration), () -> {

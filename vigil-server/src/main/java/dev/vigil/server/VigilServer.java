@@ -49,6 +49,7 @@ public final class VigilServer implements AutoCloseable {
     private final WebServer web;
     private final Thread housekeeping;
     private volatile List<RuleException> ruleProblems = List.of();
+    private dev.vigil.server.logs.FileTailer tailer;
 
     private VigilServer(ServerConfig config) throws IOException, InterruptedException {
         this.config = config;
@@ -108,6 +109,47 @@ public final class VigilServer implements AutoCloseable {
                 k.key().displayPrefix(), f);
     }
 
+    /**
+     * Follows log files (tail -F, rotation-safe, resuming where it stopped) into the intake: JSON
+     * lines as JSON logs, anything else as syslog lines (auth.log and friends). A line that can't
+     * be read is counted and logged, never retried forever.
+     */
+    public synchronized void tail(List<Path> files, String source) throws IOException {
+        if (files.isEmpty()) return;
+        var cfg = dev.vigil.server.logs.FileTailer.Config.of(config.dataDir().resolve("tail-state.json"), files);
+        tailer = new dev.vigil.server.logs.FileTailer(cfg, (file, lines) -> {
+            var defaults = dev.vigil.detect.normalize.Normalizer.Defaults.at(System.currentTimeMillis())
+                    .withSource(source).withTags(List.of("filename:" + file.getFileName()));
+            List<BatchReader.Line> json = new ArrayList<>();
+            List<BatchReader.Line> text = new ArrayList<>();
+            long n = 0;
+            for (String l : lines) {
+                var line = new BatchReader.Line(++n, l.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                (l.stripLeading().startsWith("{") ? json : text).add(line);
+            }
+            for (var part : List.of(json, text)) {
+                if (part.isEmpty()) continue;
+                try {
+                    intake.accept(part == json ? Intake.Kind.JSON : Intake.Kind.SYSLOG, null, part, defaults);
+                } catch (dev.vigil.server.intake.IntakeException x) {
+                    // one bad line must not block the file: take the others one by one
+                    for (var line : part) {
+                        try {
+                            intake.accept(part == json ? Intake.Kind.JSON : Intake.Kind.SYSLOG, null, List.of(line), defaults);
+                        } catch (dev.vigil.server.intake.IntakeException bad) {
+                            tailRejected.increment();
+                            LOG.warn("{}: line skipped: {}", file, bad.getMessage());
+                        }
+                    }
+                }
+            }
+        }).start();
+        LOG.info("following {}", files);
+    }
+
+    /** Lines of followed files that could not be read (logged one by one). */
+    public final java.util.concurrent.atomic.LongAdder tailRejected = new java.util.concurrent.atomic.LongAdder();
+
     /** Re-reads rules (built-in, files, stored) and suppressions into detection. */
     public synchronized List<RuleException> reload() throws IOException {
         List<RuleException> problems = new ArrayList<>();
@@ -165,6 +207,14 @@ public final class VigilServer implements AutoCloseable {
         det.put("discarded_uncommitted_events", pipeline.discardedUncommitted.sum());
         det.put("undecodable_records", pipeline.undecodable.sum());
         det.put("commits", pipeline.commits.sum());
+        if (tailer != null) {
+            var ts = tailer.stats();
+            ObjectNode t = o.putObject("files");
+            t.put("lines", ts.lines());
+            t.put("truncated_lines", ts.truncatedLines());
+            t.put("rotations", ts.rotations());
+            t.put("rejected_lines", tailRejected.sum());
+        }
         var problems = det.putArray("rule_problems");
         ruleProblems.forEach(p -> problems.add(p.getMessage()));
         return o;
@@ -181,6 +231,7 @@ public final class VigilServer implements AutoCloseable {
     public ServerConfig config() { return config; }
 
     @Override public void close() throws Exception {
+        if (tailer != null) tailer.close();
         web.stop();
         housekeeping.interrupt();
         pipeline.close();
