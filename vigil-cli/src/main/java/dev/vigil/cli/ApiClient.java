@@ -213,7 +213,7 @@ final class ApiClient {
         JsonNode body = parse(res.body());
         if (res.statusCode() / 100 == 2) return body;
         String message = body != null && body.hasNonNull("error") ? body.get("error").asText() : abbreviate(res.body());
-        if (res.statusCode() == 401) message += " (the key from --api-key-file or " + KEY_ENV + ")";
+        if (res.statusCode() == 401) message += "; check --api-key-file or $" + KEY_ENV;
         throw new ServerError(res.statusCode(), "the server answered " + res.statusCode() + ": " + message, body);
     }
 
