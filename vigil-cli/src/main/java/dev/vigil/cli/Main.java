@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
                         + "responder needs: process ancestry with command lines, capabilities, environment "
                         + "variable names, container image and tag, host tags.",
                 ""},
-        subcommands = {AgentCommand.class, EventsCommand.class, RulesCommand.class, ServerCommand.class, UpCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {AgentCommand.class, EventsCommand.class, RulesCommand.class, ServerCommand.class, UpCommand.class, ReplayCommand.class,
+                SignalsCommand.class, DetectionRulesCommand.class, SuppressionsCommand.class, ApiKeysCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Run 'vigil help COMMAND' for a command's options. Documentation: README.md and docs/."})
 public final class Main implements Runnable {
 

@@ -29,6 +29,7 @@ import dev.vigil.server.intake.BatchReader;
 import dev.vigil.server.intake.Intake;
 import dev.vigil.server.intake.IntakeException;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
@@ -81,85 +82,143 @@ public final class Api {
         this.backend = backend;
     }
 
+    /**
+     * Every route of the API: method and path template (Helidon's {@code {name}} parameters, the
+     * same syntax as OpenAPI's). {@link #routes} registers exactly these, in this order, and
+     * {@code OpenApiTest} checks that {@code openapi.yaml} documents exactly these, so neither can
+     * drift from the other. A new route is a constant here plus its arm in {@link #handler}, which
+     * the compiler insists on.
+     */
+    public enum Route {
+        HEALTH("GET", "/health"),
+        OPENAPI("GET", "/api/v1/openapi.yaml"),
+        INTAKE_AGENT("POST", "/api/v1/intake/agent"),
+        INTAKE_LOGS("POST", "/api/v1/intake/logs"),
+        INTAKE_SYSLOG("POST", "/api/v1/intake/syslog"),
+        AGENT_HEARTBEAT("POST", "/api/v1/agents/heartbeat"),
+        AGENTS("GET", "/api/v1/agents"),
+        STATS("GET", "/api/v1/stats"),
+        SIGNALS("GET", "/api/v1/signals"),
+        SIGNAL("GET", "/api/v1/signals/{id}"),
+        SIGNAL_HISTORY("GET", "/api/v1/signals/{id}/history"),
+        SIGNAL_STATUS("POST", "/api/v1/signals/{id}/status"),
+        SIGNAL_ASSIGNEE("POST", "/api/v1/signals/{id}/assignee"),
+        SIGNAL_COMMENT("POST", "/api/v1/signals/{id}/comments"),
+        RULES("GET", "/api/v1/rules"),
+        RULE("GET", "/api/v1/rules/{id}"),
+        RULE_PUT("PUT", "/api/v1/rules/{id}"),
+        RULE_VALIDATE("POST", "/api/v1/rules/validate"),
+        RULE_DELETE("DELETE", "/api/v1/rules/{id}"),
+        RULE_ENABLE("POST", "/api/v1/rules/{id}/enable"),
+        RULE_DISABLE("POST", "/api/v1/rules/{id}/disable"),
+        SUPPRESSIONS("GET", "/api/v1/suppressions"),
+        SUPPRESSION_CREATE("POST", "/api/v1/suppressions"),
+        SUPPRESSION_PUT("PUT", "/api/v1/suppressions/{id}"),
+        SUPPRESSION_DELETE("DELETE", "/api/v1/suppressions/{id}"),
+        API_KEYS("GET", "/api/v1/api-keys"),
+        API_KEY_CREATE("POST", "/api/v1/api-keys"),
+        API_KEY_REVOKE("DELETE", "/api/v1/api-keys/{id}");
+
+        private final String method;
+        private final String path;
+
+        Route(String method, String path) {
+            this.method = method;
+            this.path = path;
+        }
+
+        /** The HTTP method, upper case. */
+        public String method() { return method; }
+
+        /** The path template, with {@code {name}} for path parameters. */
+        public String path() { return path; }
+    }
+
     public void routes(HttpRouting.Builder r) {
-        r.get("/health", (req, res) -> json(res, 200, ApiJson.MAPPER.createObjectNode().put("status", "ok")));
-        r.get("/api/v1/openapi.yaml", this::openapi);
-        r.post("/api/v1/intake/agent", authed((req, res, actor) -> intake(req, res, Intake.Kind.AGENT)));
-        r.post("/api/v1/intake/logs", authed((req, res, actor) -> intake(req, res, Intake.Kind.JSON)));
-        r.post("/api/v1/intake/syslog", authed((req, res, actor) -> intake(req, res, Intake.Kind.SYSLOG)));
-        r.post("/api/v1/agents/heartbeat", authed(this::heartbeat));
-        r.get("/api/v1/agents", authed((req, res, actor) -> {
-            ArrayNode a = ApiJson.MAPPER.createArrayNode();
-            agents.values().forEach(a::add);
-            json(res, 200, a);
-        }));
-        r.get("/api/v1/stats", authed((req, res, actor) -> json(res, 200, backend.stats())));
-        r.get("/api/v1/signals", authed(this::searchSignals));
-        r.get("/api/v1/signals/{id}", authed((req, res, actor) ->
-                json(res, 200, ApiJson.signal(backend.store().signals().get(param(req, "id"))
-                        .orElseThrow(() -> new HttpError(404, "no signal " + param(req, "id"))), true))));
-        r.get("/api/v1/signals/{id}/history", authed((req, res, actor) -> {
-            ArrayNode a = ApiJson.MAPPER.createArrayNode();
-            backend.store().signals().history(param(req, "id")).forEach(c -> a.add(ApiJson.change(c)));
-            json(res, 200, a);
-        }));
-        r.post("/api/v1/signals/{id}/status", authed(this::changeStatus));
-        r.post("/api/v1/signals/{id}/assignee", authed((req, res, actor) -> {
-            JsonNode b = body(req);
-            String who = b.path("assignee").isNull() || b.path("assignee").asText().isBlank() ? null : b.path("assignee").asText();
-            json(res, 200, ApiJson.signal(backend.store().signals().assign(param(req, "id"), who, actor), false));
-        }));
-        r.post("/api/v1/signals/{id}/comments", authed((req, res, actor) -> {
-            String text = required(body(req), "text");
-            json(res, 201, ApiJson.change(backend.store().signals().comment(param(req, "id"), actor, text)));
-        }));
-        r.get("/api/v1/rules", authed(this::listRules));
-        r.get("/api/v1/rules/{id}", authed((req, res, actor) -> json(res, 200, ApiJson.rule(backend.store().rules().get(param(req, "id"))
-                .orElseThrow(() -> new HttpError(404, "no stored rule " + param(req, "id") + " (built-in and file rules are listed by GET /api/v1/rules)"))))));
-        r.put("/api/v1/rules/{id}", authed(this::putRule));
-        r.post("/api/v1/rules/validate", authed(this::validateRule));
-        r.delete("/api/v1/rules/{id}", authed((req, res, actor) -> {
-            if (!backend.store().rules().delete(param(req, "id"))) throw new HttpError(404, "no stored rule " + param(req, "id"));
-            backend.reload();
-            res.status(204).send();
-        }));
-        r.post("/api/v1/rules/{id}/enable", authed((req, res, actor) -> enable(req, res, actor, true)));
-        r.post("/api/v1/rules/{id}/disable", authed((req, res, actor) -> enable(req, res, actor, false)));
-        r.get("/api/v1/suppressions", authed((req, res, actor) -> {
-            ArrayNode a = ApiJson.MAPPER.createArrayNode();
-            backend.store().suppressions().list().forEach(s -> a.add(ApiJson.suppression(s)));
-            json(res, 200, a);
-        }));
-        r.post("/api/v1/suppressions", authed((req, res, actor) -> {
-            var s = backend.store().suppressions().create(suppressionSpec(body(req)), actor);
-            backend.reload();
-            json(res, 201, ApiJson.suppression(s));
-        }));
-        r.put("/api/v1/suppressions/{id}", authed((req, res, actor) -> {
-            var s = backend.store().suppressions().update(param(req, "id"), suppressionSpec(body(req)));
-            backend.reload();
-            json(res, 200, ApiJson.suppression(s));
-        }));
-        r.delete("/api/v1/suppressions/{id}", authed((req, res, actor) -> {
-            if (!backend.store().suppressions().delete(param(req, "id"))) throw new HttpError(404, "no suppression " + param(req, "id"));
-            backend.reload();
-            res.status(204).send();
-        }));
-        r.get("/api/v1/api-keys", authed((req, res, actor) -> {
-            ArrayNode a = ApiJson.MAPPER.createArrayNode();
-            backend.store().apiKeys().list().forEach(k -> a.add(ApiJson.key(k)));
-            json(res, 200, a);
-        }));
-        r.post("/api/v1/api-keys", authed((req, res, actor) -> {
-            CreatedKey k = backend.store().apiKeys().create(required(body(req), "name"), actor);
-            ObjectNode o = ApiJson.key(k.key());
-            o.put("key", k.plaintext()); // shown once
-            json(res, 201, o);
-        }));
-        r.delete("/api/v1/api-keys/{id}", authed((req, res, actor) -> {
-            if (!backend.store().apiKeys().revoke(param(req, "id"))) throw new HttpError(404, "no active API key " + param(req, "id"));
-            res.status(204).send();
-        }));
+        for (Route route : Route.values()) r.route(Method.create(route.method()), route.path(), handler(route));
+    }
+
+    private Handler handler(Route route) {
+        return switch (route) {
+            case HEALTH -> (req, res) -> json(res, 200, ApiJson.MAPPER.createObjectNode().put("status", "ok"));
+            case OPENAPI -> this::openapi;
+            case INTAKE_AGENT -> authed((req, res, actor) -> intake(req, res, Intake.Kind.AGENT));
+            case INTAKE_LOGS -> authed((req, res, actor) -> intake(req, res, Intake.Kind.JSON));
+            case INTAKE_SYSLOG -> authed((req, res, actor) -> intake(req, res, Intake.Kind.SYSLOG));
+            case AGENT_HEARTBEAT -> authed(this::heartbeat);
+            case AGENTS -> authed((req, res, actor) -> {
+                ArrayNode a = ApiJson.MAPPER.createArrayNode();
+                agents.values().forEach(a::add);
+                json(res, 200, a);
+            });
+            case STATS -> authed((req, res, actor) -> json(res, 200, backend.stats()));
+            case SIGNALS -> authed(this::searchSignals);
+            case SIGNAL -> authed((req, res, actor) ->
+                    json(res, 200, ApiJson.signal(backend.store().signals().get(param(req, "id"))
+                            .orElseThrow(() -> new HttpError(404, "no signal " + param(req, "id"))), true)));
+            case SIGNAL_HISTORY -> authed((req, res, actor) -> {
+                ArrayNode a = ApiJson.MAPPER.createArrayNode();
+                backend.store().signals().history(param(req, "id")).forEach(c -> a.add(ApiJson.change(c)));
+                json(res, 200, a);
+            });
+            case SIGNAL_STATUS -> authed(this::changeStatus);
+            case SIGNAL_ASSIGNEE -> authed((req, res, actor) -> {
+                JsonNode b = body(req);
+                String who = b.path("assignee").isNull() || b.path("assignee").asText().isBlank() ? null : b.path("assignee").asText();
+                json(res, 200, ApiJson.signal(backend.store().signals().assign(param(req, "id"), who, actor), false));
+            });
+            case SIGNAL_COMMENT -> authed((req, res, actor) -> {
+                String text = required(body(req), "text");
+                json(res, 201, ApiJson.change(backend.store().signals().comment(param(req, "id"), actor, text)));
+            });
+            case RULES -> authed(this::listRules);
+            case RULE -> authed((req, res, actor) -> json(res, 200, ApiJson.rule(backend.store().rules().get(param(req, "id"))
+                    .orElseThrow(() -> new HttpError(404, "no stored rule " + param(req, "id") + " (built-in and file rules are listed by GET /api/v1/rules)")))));
+            case RULE_PUT -> authed(this::putRule);
+            case RULE_VALIDATE -> authed(this::validateRule);
+            case RULE_DELETE -> authed((req, res, actor) -> {
+                if (!backend.store().rules().delete(param(req, "id"))) throw new HttpError(404, "no stored rule " + param(req, "id"));
+                backend.reload();
+                res.status(204).send();
+            });
+            case RULE_ENABLE -> authed((req, res, actor) -> enable(req, res, actor, true));
+            case RULE_DISABLE -> authed((req, res, actor) -> enable(req, res, actor, false));
+            case SUPPRESSIONS -> authed((req, res, actor) -> {
+                ArrayNode a = ApiJson.MAPPER.createArrayNode();
+                backend.store().suppressions().list().forEach(s -> a.add(ApiJson.suppression(s)));
+                json(res, 200, a);
+            });
+            case SUPPRESSION_CREATE -> authed((req, res, actor) -> {
+                var s = backend.store().suppressions().create(suppressionSpec(body(req)), actor);
+                backend.reload();
+                json(res, 201, ApiJson.suppression(s));
+            });
+            case SUPPRESSION_PUT -> authed((req, res, actor) -> {
+                var s = backend.store().suppressions().update(param(req, "id"), suppressionSpec(body(req)));
+                backend.reload();
+                json(res, 200, ApiJson.suppression(s));
+            });
+            case SUPPRESSION_DELETE -> authed((req, res, actor) -> {
+                if (!backend.store().suppressions().delete(param(req, "id"))) throw new HttpError(404, "no suppression " + param(req, "id"));
+                backend.reload();
+                res.status(204).send();
+            });
+            case API_KEYS -> authed((req, res, actor) -> {
+                ArrayNode a = ApiJson.MAPPER.createArrayNode();
+                backend.store().apiKeys().list().forEach(k -> a.add(ApiJson.key(k)));
+                json(res, 200, a);
+            });
+            case API_KEY_CREATE -> authed((req, res, actor) -> {
+                CreatedKey k = backend.store().apiKeys().create(required(body(req), "name"), actor);
+                ObjectNode o = ApiJson.key(k.key());
+                o.put("key", k.plaintext()); // shown once
+                json(res, 201, o);
+            });
+            case API_KEY_REVOKE -> authed((req, res, actor) -> {
+                if (!backend.store().apiKeys().revoke(param(req, "id"))) throw new HttpError(404, "no active API key " + param(req, "id"));
+                res.status(204).send();
+            });
+        };
     }
 
     // --- intake ---
@@ -198,8 +257,8 @@ public final class Api {
     private void searchSignals(ServerRequest req, ServerResponse res, String actor) {
         var q = req.query();
         SignalQuery.Builder b = SignalQuery.builder();
-        for (String s : csv(q.all("status", List::of))) b.status(enumOf(SignalStatus.parse(s), "status", s));
-        for (String s : csv(q.all("severity", List::of))) b.severity(enumOf(Severity.parse(s), "severity", s));
+        for (String s : csv(q.all("status", List::of))) b.status(enumOf(SignalStatus.parse(s), "status", s, SignalStatus.class));
+        for (String s : csv(q.all("severity", List::of))) b.severity(enumOf(Severity.parse(s), "severity", s, Severity.class));
         List<String> rules = csv(q.all("rule", List::of));
         if (!rules.isEmpty()) b.rules(rules);
         q.first("tactic").ifPresent(b::tactic);
@@ -251,9 +310,9 @@ public final class Api {
     private void changeStatus(ServerRequest req, ServerResponse res, String actor) throws IOException {
         JsonNode b = body(req);
         String s = required(b, "status");
-        SignalStatus status = enumOf(SignalStatus.parse(s), "status", s);
+        SignalStatus status = enumOf(SignalStatus.parse(s), "status", s, SignalStatus.class);
         ArchiveReason reason = null;
-        if (b.hasNonNull("reason")) reason = enumOf(ArchiveReason.parse(b.get("reason").asText()), "reason", b.get("reason").asText());
+        if (b.hasNonNull("reason")) reason = enumOf(ArchiveReason.parse(b.get("reason").asText()), "reason", b.get("reason").asText(), ArchiveReason.class);
         String comment = b.hasNonNull("comment") ? b.get("comment").asText() : null;
         json(res, 200, ApiJson.signal(backend.store().signals().changeStatus(param(req, "id"), status, reason, actor, comment), false));
     }
@@ -442,8 +501,13 @@ public final class Api {
         return out;
     }
 
-    private static <E> E enumOf(E v, String what, String given) {
-        if (v == null) throw new HttpError(400, "unknown " + what + " '" + given + "'");
+    /** {@code v}, or a 400 naming the bad value and the allowed ones (the enums' ids are their lower-case names). */
+    private static <E extends Enum<E>> E enumOf(E v, String what, String given, Class<E> type) {
+        if (v == null) {
+            StringBuilder allowed = new StringBuilder();
+            for (E e : type.getEnumConstants()) allowed.append(allowed.isEmpty() ? "" : ", ").append(e.name().toLowerCase(Locale.ROOT));
+            throw new HttpError(400, "unknown " + what + " '" + given + "' (one of: " + allowed + ")");
+        }
         return v;
     }
 
