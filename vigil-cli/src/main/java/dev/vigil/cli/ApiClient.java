@@ -30,7 +30,7 @@ import java.util.StringJoiner;
  * status and the server's {@code error} message; a server that cannot be reached becomes an
  * {@link UsageProblem}. The API key is never part of a message, a {@code toString} or an exception.
  */
-final class ApiClient {
+final class ApiClient implements AutoCloseable {
 
     /** Where the CLI looks for the server when neither {@code --server} nor {@code VIGIL_SERVER} says. */
     static final String DEFAULT_SERVER = "http://127.0.0.1:8650";
@@ -140,6 +140,11 @@ final class ApiClient {
     }
 
     URI base() { return base; }
+
+    @Override
+    public void close() {
+        http.close();
+    }
 
     JsonNode get(String path) throws ServerError, UsageProblem {
         return send(request(path).GET());

@@ -33,8 +33,9 @@ abstract class ApiCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         try {
-            ApiClient client = ApiClient.connect(server, apiKeyFile, System.getenv(), Path.of(System.getProperty("user.home")));
-            return run(client);
+            try (ApiClient client = ApiClient.connect(server, apiKeyFile, System.getenv(), Path.of(System.getProperty("user.home")))) {
+                return run(client);
+            }
         } catch (ApiClient.ServerError x) {
             err().println(spec.qualifiedName() + ": " + x.getMessage());
             return REFUSED;

@@ -76,10 +76,10 @@ final class SuppressionsCommand implements Runnable {
         /** {@code 7d} from {@code now}, or an ISO-8601 instant. */
         static Instant expiry(String when, Instant now) throws ApiClient.UsageProblem {
             String w = when.strip();
-            if (w.matches("\\d+(ms|s|m|h|d)") || w.matches("(?i)P.*")) return now.plus(Durations.parse(w));
             try {
+                if (w.matches("\\d+(ms|s|m|h|d)") || w.matches("(?i)P.*")) return now.plus(Durations.parse(w));
                 return Instant.parse(w);
-            } catch (DateTimeParseException x) {
+            } catch (DateTimeParseException | picocli.CommandLine.ParameterException x) {
                 throw new ApiClient.UsageProblem("--expires '" + when + "' is neither a duration (7d, 12h) nor an ISO-8601 time "
                         + "(2026-12-01T00:00:00Z)");
             }
