@@ -8,6 +8,7 @@ import dev.vigil.detect.signal.SignalChange;
 import dev.vigil.detect.signal.SignalStatus;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.StatementContext;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -68,6 +69,8 @@ final class SignalRows {
 
     /** Binds the engine-owned columns of {@code s} by name (the parameters both insert and merge use). */
     static <T extends SqlStatement<T>> T bindActivity(T st, Signal s) {
+        // the database names other missing values itself (NOT NULL); a null severity would only be an NPE here
+        if (s.severity() == null) throw new IllegalArgumentException("signal `" + s.id() + "` has no severity");
         return st.bind("id", s.id())
                 .bind("ruleName", s.ruleName())
                 .bind("title", s.title())
@@ -85,7 +88,7 @@ final class SignalRows {
                 .bind("searchText", searchText(s));
     }
 
-    private static Signal signal(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
+    private static Signal signal(ResultSet rs, StatementContext ctx) throws SQLException {
         String reason = rs.getString("archive_reason");
         return new Signal(rs.getString("id"), rs.getString("rule_id"), rs.getString("rule_name"),
                 rs.getString("title"), rs.getString("message"), severity(rs.getInt("severity")),

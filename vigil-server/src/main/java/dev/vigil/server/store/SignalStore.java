@@ -6,6 +6,7 @@ import dev.vigil.detect.signal.SignalChange;
 import dev.vigil.detect.signal.SignalStatus;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -400,7 +401,7 @@ public final class SignalStore {
         bindChange(h.createUpdate(INSERT_HISTORY), c).execute();
     }
 
-    private static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindChange(T st, SignalChange c) {
+    private static <T extends SqlStatement<T>> T bindChange(T st, SignalChange c) {
         return st.bind("signalId", c.signalId()).bind("at", c.at()).bind("actor", c.actor()).bind("field", c.field())
                 .bind("from", c.from()).bind("to", c.to()).bind("comment", c.comment());
     }
