@@ -1,5 +1,6 @@
 package dev.vigil.detect.engine;
 
+import dev.vigil.detect.event.AttributePath;
 import dev.vigil.detect.event.FieldRef;
 import dev.vigil.detect.event.LogEvent;
 import dev.vigil.detect.query.Query;
@@ -74,7 +75,7 @@ public final class DetectionEngine {
     private final LongAdder lateEvents = new LongAdder();
 
     private Map<String, Compiled> rules = new LinkedHashMap<>();
-    private Map<String, Compiled[]> bySource = Map.of();
+    private Map<String, SourceBucket> bySource = Map.of();
     private Compiled[] anySource = new Compiled[0];
     private List<ActiveSuppression> suppressions = List.of();
     private final Map<String, LongAdder> suppressedCounts = new HashMap<>();
@@ -108,22 +109,44 @@ public final class DetectionEngine {
         Map<String, List<Compiled>> index = new HashMap<>();
         List<Compiled> any = new ArrayList<>();
         for (Compiled c : next.values()) {
-            Set<String> sources = requiredSources(c.rule);
+            Set<String> sources = required(c.rule, "source");
             if (sources == null) any.add(c);
             else for (String s : sources) index.computeIfAbsent(s, k -> new ArrayList<>()).add(c);
         }
-        Map<String, Compiled[]> frozen = new HashMap<>();
-        index.forEach((k, v) -> frozen.put(k, v.toArray(Compiled[]::new)));
+        Map<String, SourceBucket> frozen = new HashMap<>();
+        index.forEach((k, v) -> frozen.put(k, SourceBucket.of(v)));
         this.rules = next;
         this.bySource = frozen;
         this.anySource = any.toArray(Compiled[]::new);
     }
 
-    /** The sources every query of the rule requires, or null when some query can match any source. */
-    private static Set<String> requiredSources(DetectionRule r) {
+    /**
+     * The rules of one source, indexed again by {@code @evt.name} where every query of a rule
+     * names it: an agent event then runs the rules of its event type, not the 40-odd rules of
+     * every agent event type (the agent's SECL engine indexes by event type the same way).
+     */
+    private record SourceBucket(Map<String, Compiled[]> byEventName, Compiled[] anyEventName) {
+        static SourceBucket of(List<Compiled> rules) {
+            Map<String, List<Compiled>> byName = new HashMap<>();
+            List<Compiled> any = new ArrayList<>();
+            for (Compiled c : rules) {
+                Set<String> names = required(c.rule, "@evt.name");
+                if (names == null) any.add(c);
+                else for (String n : names) byName.computeIfAbsent(n, k -> new ArrayList<>()).add(c);
+            }
+            Map<String, Compiled[]> frozen = new HashMap<>();
+            byName.forEach((k, v) -> frozen.put(k, v.toArray(Compiled[]::new)));
+            return new SourceBucket(frozen, any.toArray(Compiled[]::new));
+        }
+    }
+
+    private static final AttributePath EVT_NAME = AttributePath.of("evt.name");
+
+    /** The values every query of the rule requires for {@code field}, or null when some query doesn't constrain it. */
+    private static Set<String> required(DetectionRule r, String field) {
         Set<String> all = new java.util.HashSet<>();
         for (RuleQuery q : r.queries()) {
-            Optional<Set<String>> s = q.query().requiredValues("source");
+            Optional<Set<String>> s = q.query().requiredValues(field);
             if (s.isEmpty()) return null;
             all.addAll(s.get());
         }
@@ -162,8 +185,15 @@ public final class DetectionEngine {
         events.increment();
         long t = e.time();
         if (t > newest) newest = t;
-        Compiled[] bucket = bySource.get(e.source());
-        if (bucket != null) for (Compiled c : bucket) run(c, e);
+        SourceBucket bucket = bySource.get(e.source());
+        if (bucket != null) {
+            if (!bucket.byEventName.isEmpty()) {
+                String name = EVT_NAME.firstText(e.attributes());
+                Compiled[] named = name == null ? null : bucket.byEventName.get(name);
+                if (named != null) for (Compiled c : named) run(c, e);
+            }
+            for (Compiled c : bucket.anyEventName) run(c, e);
+        }
         for (Compiled c : anySource) run(c, e);
         if (newest >= nextExpiry) {
             expire(newest);
