@@ -84,15 +84,17 @@ class AgentPoliciesTest {
 
     @Test
     void killActionsAreOnlyReportedUnlessEnforcementIsOn() throws Exception {
+        // a marker of this run only: another build on the machine must not run a matching sleep
+        String marker = "424." + (100000 + new java.util.Random().nextInt(900000));
         Files.writeString(dir.resolve("kill.policy"), """
                 rules:
                   - id: kill_marked_sleep
-                    expression: exec.file.name == "sleep" && exec.argv in ["424.2"]
+                    expression: exec.file.name == "sleep" && exec.argv in ["%s"]
                     actions:
                       - kill: {signal: SIGKILL}
-                """);
+                """.formatted(marker));
         try (Agent agent = start(false)) {
-            Process p = new ProcessBuilder("/bin/sleep", "424.2").start();
+            Process p = new ProcessBuilder("/bin/sleep", marker).start();
             Awaitility.await("reported kill").atMost(Duration.ofSeconds(15)).until(() -> !kills.isEmpty());
             assertThat(kills.peek()).startsWith("not enforced");
             assertThat(p.isAlive()).isTrue();
@@ -100,7 +102,7 @@ class AgentPoliciesTest {
         }
         kills.clear();
         try (Agent agent = start(true)) {
-            Process p = new ProcessBuilder("/bin/sleep", "424.2").start();
+            Process p = new ProcessBuilder("/bin/sleep", marker).start();
             assertThat(p.waitFor(15, TimeUnit.SECONDS)).as("the agent killed it").isTrue();
             assertThat(p.exitValue()).isEqualTo(137); // 128 + SIGKILL
             assertThat(kills).anyMatch(k -> k.startsWith("sent signal 9 to pid " + p.pid()));
