@@ -3,7 +3,7 @@ package dev.vigil.cli;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 
-/** Parses durations given as ISO-8601 ({@code PT30S}) or shorthand ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}). */
+/** Parses durations given as ISO-8601 ({@code PT30S}) or shorthand ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}; {@link dev.vigil.detect.rule.Durations}). */
 final class Durations {
     private Durations() {}
 
@@ -13,16 +13,10 @@ final class Durations {
             if (s.startsWith("P") || s.startsWith("p")) {
                 return Duration.parse(s);
             }
-            if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-            long n = Long.parseLong(s.substring(0, s.length() - 1));
-            return switch (s.charAt(s.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                case 'd' -> Duration.ofDays(n);
-                default -> throw new IllegalArgumentException();
-            };
-        } catch (IllegalArgumentException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+            Duration d = dev.vigil.detect.rule.Durations.parse(s);
+            if (d == null) throw new IllegalArgumentException(s);
+            return d;
+        } catch (IllegalArgumentException | DateTimeParseException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Main()),
                     "invalid duration '" + text + "': use 30s, 5m, 2h, 1d, 500ms or ISO-8601 like PT30S");
         }

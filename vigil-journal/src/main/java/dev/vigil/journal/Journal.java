@@ -388,12 +388,20 @@ public final class Journal implements AutoCloseable {
      * @return the number of segments deleted
      */
     public int deleteOlderThan(Instant cutoff) throws IOException {
+        return deleteOlderThan(cutoff, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #deleteOlderThan(Instant)}, but never a segment that reaches past {@code consumed}: a
+     * consumer that lags behind the retention keeps what it has not read.
+     */
+    public int deleteOlderThan(Instant cutoff, long consumed) throws IOException {
         writeLock.lock();
         try {
             ensureOpen();
             int n = 0;
             for (Segment s : segments.values()) {
-                if (s == active || !Files.getLastModifiedTime(s.path).toInstant().isBefore(cutoff)) break;
+                if (s == active || s.end() > consumed || !Files.getLastModifiedTime(s.path).toInstant().isBefore(cutoff)) break;
                 delete(s);
                 n++;
             }

@@ -387,6 +387,23 @@ class JournalTest {
     }
 
     @Test
+    void retentionKeepsWhatAConsumerHasNotRead() throws Exception {
+        try (Journal j = Journal.open(dir, small())) {
+            long firstEnd = 0;
+            for (int i = 0; i < 4; i++) {
+                AppendResult r = j.append(recs("b" + i + "-", 0, 20)); // one segment per batch
+                if (i == 0) firstEnd = r.endOffset();
+            }
+            List<Path> files = j.segmentFiles();
+            Instant old = Instant.now().minus(Duration.ofDays(10));
+            for (int i = 0; i < 3; i++) Files.setLastModifiedTime(files.get(i), FileTime.from(old));
+            // the consumer has read only the first segment: the other old ones stay
+            assertThat(j.deleteOlderThan(Instant.now().minus(Duration.ofDays(1)), firstEnd)).isEqualTo(1);
+            assertThat(j.segmentFiles()).containsExactlyElementsOf(files.subList(1, 4));
+        }
+    }
+
+    @Test
     void consumerOffsetsArePersistedAndSurviveReopen() throws Exception {
         long mid;
         try (Journal j = Journal.open(dir, small().withDurability(Durability.FSYNC))) {

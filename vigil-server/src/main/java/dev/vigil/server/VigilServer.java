@@ -38,6 +38,7 @@ public final class VigilServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
     public static final String INITIAL_KEY_FILE = "initial-api-key";
+    private static final ObjectMapper STATS_JSON = new ObjectMapper();
 
     private final ServerConfig config;
     private final Store store;
@@ -167,7 +168,7 @@ public final class VigilServer implements AutoCloseable {
                 int purged = store.signals().purgeSignalsLastSeenBefore(now - config.signalRetention().toMillis());
                 if (purged > 0) LOG.info("retention: removed {} signals last seen more than {} ago", purged, config.signalRetention());
                 // events: by age, but never what detection has not read yet
-                events.deleteOlderThan(Instant.ofEpochMilli(now - config.eventRetention().toMillis()));
+                events.deleteOlderThan(Instant.ofEpochMilli(now - config.eventRetention().toMillis()), pipeline.committedPosition());
                 Thread.sleep(3_600_000);
             } catch (InterruptedException x) {
                 return;
@@ -183,7 +184,7 @@ public final class VigilServer implements AutoCloseable {
     }
 
     public ObjectNode stats() {
-        ObjectNode o = new ObjectMapper().createObjectNode();
+        ObjectNode o = STATS_JSON.createObjectNode();
         ObjectNode in = o.putObject("intake");
         in.put("accepted_events", intake.acceptedEvents.sum());
         in.put("accepted_batches", intake.acceptedBatches.sum());

@@ -21,7 +21,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -35,7 +34,6 @@ import java.util.regex.Pattern;
 public final class RuleLoader {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,127}");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|w)?");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*(@?[A-Za-z0-9_.\\-]+)\\s*}}");
 
     private static final Set<String> TOP = Set.of("id", "name", "enabled", "isEnabled", "type", "method", "message",
@@ -59,25 +57,6 @@ public final class RuleLoader {
         DetectionRule rule = r.rule(text);
         if (!r.problems.isEmpty()) throw new RuleException(sourceName, r.problems);
         return rule;
-    }
-
-    /** Resolves {@code {{@attr}}} and {@code {{host}}}-style placeholders in rule templates. */
-    public static Pattern placeholder() { return PLACEHOLDER; }
-
-    static Duration duration(String s) {
-        Matcher m = DURATION.matcher(s.trim());
-        if (!m.matches()) return null;
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            case "w" -> Duration.ofDays(7 * n);
-            default -> null;
-        };
     }
 
     private static final class Reader {
@@ -397,7 +376,7 @@ public final class RuleLoader {
             JsonNode n = o.get(key);
             if (n == null || n.isNull()) return dflt;
             String path = LocatedTree.child(parent, key);
-            Duration d = n.isNumber() ? Duration.ofSeconds(n.asLong()) : duration(n.asText());
+            Duration d = n.isNumber() ? Duration.ofSeconds(n.asLong()) : Durations.parse(n.asText());
             if (d == null || d.isNegative() || d.isZero()) {
                 problem(path, "'" + n.asText() + "' is not a duration: seconds as a number, or 30s, 5m, 1h, 7d");
                 return dflt;

@@ -526,7 +526,8 @@ public final class Api {
             if (v.matches("-?\\d{10,}")) return Long.parseLong(v);
             if (v.startsWith("-") || v.startsWith("now-")) {
                 String rel = v.replaceFirst("^now", "").substring(1);
-                java.time.Duration dur = Durations.parse(rel);
+                java.time.Duration dur = dev.vigil.detect.rule.Durations.parse(rel);
+                if (dur == null) throw new IllegalArgumentException(rel);
                 return System.currentTimeMillis() - dur.toMillis();
             }
             return Instant.parse(v).toEpochMilli();

@@ -60,6 +60,8 @@ public final class DetectionPipeline implements AutoCloseable {
     private volatile boolean running;
     private volatile long position;
     private volatile long committedPosition;
+    /** The rules' longest look-back, recomputed when rules change (not per batch). */
+    private long lookback;
 
     public final LongAdder processedEvents = new LongAdder();
     public final LongAdder discardedUncommitted = new LongAdder();
@@ -79,6 +81,7 @@ public final class DetectionPipeline implements AutoCloseable {
 
     /** Recovers from the stored checkpoint, then follows the log on a thread of its own. */
     public void start() throws IOException, InterruptedException {
+        lookback = engine.lookbackMillis();
         DetectionCheckpoint cp = signals.checkpoint().orElse(null);
         long start = cp == null ? log.startOffset() : Math.max(cp.eventLogOffset(), log.startOffset());
         if (cp != null) {
@@ -133,6 +136,7 @@ public final class DetectionPipeline implements AutoCloseable {
                 Reload reload = pendingReload.getAndSet(null);
                 if (reload != null) {
                     engine.setRules(reload.rules());
+                    lookback = engine.lookbackMillis();
                     engine.setSuppressions(reload.suppressions());
                 }
                 JournalReader.Poll p = r.poll(5_000, 16L << 20, Duration.ofMillis(20));
@@ -191,11 +195,14 @@ public final class DetectionPipeline implements AutoCloseable {
     private void mark(long offset) {
         long t = engine.newestTime();
         if (rebuildMarks.isEmpty() || t - rebuildMarks.peekLast()[0] >= 1000) rebuildMarks.addLast(new long[]{t, offset});
-        long horizon = t - engine.lookbackMillis();
+        // keep the newest mark at or before the horizon as the head: a rebuild from it covers the look-back
+        long horizon = t - lookback;
         while (rebuildMarks.size() > 1) {
-            long[] second = rebuildMarks.stream().skip(1).findFirst().orElseThrow();
-            if (second[0] <= horizon) rebuildMarks.pollFirst();
-            else break;
+            long[] head = rebuildMarks.pollFirst();
+            if (rebuildMarks.peekFirst()[0] > horizon) {
+                rebuildMarks.addFirst(head);
+                break;
+            }
         }
     }
 
