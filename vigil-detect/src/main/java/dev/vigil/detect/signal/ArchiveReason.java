@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum ArchiveReason {
     FALSE_POSITIVE, BENIGN_TRUE_POSITIVE, TRUE_POSITIVE, TESTING, OTHER;
 
-    public String id() { return name().toLowerCase(Locale.ROOT); }
+    private final String id = name().toLowerCase(Locale.ROOT);
+
+    public String id() { return id; }
 
     public static ArchiveReason parse(String s) {
         if (s == null) return null;

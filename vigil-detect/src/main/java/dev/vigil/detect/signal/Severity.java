@@ -6,12 +6,16 @@ import java.util.Locale;
 public enum Severity {
     INFO, LOW, MEDIUM, HIGH, CRITICAL;
 
-    public String id() { return name().toLowerCase(Locale.ROOT); }
+    private static final Severity[] VALUES = values();
+    private final String id = name().toLowerCase(Locale.ROOT);
+
+    public String id() { return id; }
 
     /** Parses a severity by its id; {@code null} when unknown. */
     public static Severity parse(String s) {
         if (s == null) return null;
-        for (Severity v : values()) if (v.id().equals(s.trim().toLowerCase(Locale.ROOT))) return v;
+        String t = s.trim();
+        for (Severity v : VALUES) if (v.id.equalsIgnoreCase(t)) return v; // per detection: no copies
         return null;
     }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.detect.signal;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.detect.event.LogEvent;
 import dev.vigil.detect.event.LogEventJson;
 import dev.vigil.detect.rule.DetectionRule;
@@ -41,6 +42,9 @@ public final class SignalAggregator {
         long lastSeen;
         Severity severity;
         long createdAt;
+        /** The last record drained: what only depends on the first event (title, tags, tree...) is rendered once. */
+        Signal rendered;
+        LogEvent renderedLast;
         boolean dirty = true;
 
         Open(String id, DetectionRule rule, GroupKey group, LogEvent first) {
@@ -141,7 +145,29 @@ public final class SignalAggregator {
 
     public int openSignals() { return open.size(); }
 
+    /**
+     * The signal as a record. Title, message, triage, tags, group and the first sample's JSON and
+     * process tree depend only on the first event, so they are rendered at the first drain and
+     * reused: a hot signal drained at every commit costs its counters, entities and latest sample.
+     */
     private static Signal toSignal(Open s, long now) {
+        Signal prev = s.rendered;
+        if (prev == null) {
+            prev = render(s, now);
+            s.renderedLast = s.last;
+            return s.rendered = prev;
+        }
+        List<ObjectNode> samples = prev.samples();
+        if (s.last != null && s.last != s.first && s.last != s.renderedLast) {
+            samples = List.of(samples.getFirst(), LogEventJson.toTree(s.last));
+            s.renderedLast = s.last;
+        }
+        return s.rendered = new Signal(prev.id(), prev.ruleId(), prev.ruleName(), prev.title(), prev.message(), s.severity,
+                SignalStatus.OPEN, null, null, prev.groupBy(), s.count, s.firstSeen, s.lastSeen, s.createdAt, now,
+                prev.tactic(), prev.technique(), prev.tags(), prev.triage(), s.entities.snapshot(), samples, prev.processTree());
+    }
+
+    private static Signal render(Open s, long now) {
         DetectionRule r = s.rule;
         LogEvent sample = s.first;
         LinkedHashSet<String> tagSet = new LinkedHashSet<>(renderAll(r.tags(), sample));
@@ -153,7 +179,7 @@ public final class SignalAggregator {
         Map<String, String> groupBy = new LinkedHashMap<>();
         var fields = r.queries().getFirst().groupBy();
         for (int i = 0; i < fields.size() && i < s.group.size(); i++) groupBy.put(fields.get(i).name(), s.group.value(i));
-        List<com.fasterxml.jackson.databind.node.ObjectNode> samples = new ArrayList<>(2);
+        List<ObjectNode> samples = new ArrayList<>(2);
         samples.add(LogEventJson.toTree(s.first));
         if (s.last != null && s.last != s.first) samples.add(LogEventJson.toTree(s.last));
         String title = Templates.render(r.name(), sample);

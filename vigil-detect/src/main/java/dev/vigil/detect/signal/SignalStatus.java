@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum SignalStatus {
     OPEN, UNDER_REVIEW, ARCHIVED;
 
-    public String id() { return name().toLowerCase(Locale.ROOT); }
+    private final String id = name().toLowerCase(Locale.ROOT);
+
+    public String id() { return id; }
 
     public static SignalStatus parse(String s) {
         if (s == null) return null;

@@ -11,6 +11,20 @@ public final class Templates {
 
     private Templates() {}
 
+    /** Placeholders come from rule texts, a bounded set: each is parsed once. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.Optional<FieldRef>> FIELDS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static FieldRef field(String name) {
+        return FIELDS.computeIfAbsent(name, n -> {
+            try {
+                return java.util.Optional.of(FieldRef.parse(n));
+            } catch (IllegalArgumentException x) {
+                return java.util.Optional.empty();
+            }
+        }).orElse(null);
+    }
+
     public static boolean hasPlaceholder(String s) { return s != null && s.contains("{{"); }
 
     public static String render(String template, LogEvent e) {
@@ -26,11 +40,11 @@ public final class Templates {
             }
             out.append(template, i, open);
             String name = template.substring(open + 2, close).trim();
-            try {
-                String v = FieldRef.parse(name).text(e);
+            FieldRef field = field(name);
+            if (field == null) out.append(template, open, close + 2); // not a field: leave as written
+            else {
+                String v = field.text(e);
                 if (v != null) out.append(v);
-            } catch (IllegalArgumentException x) {
-                out.append(template, open, close + 2); // not a field: leave as written
             }
             i = close + 2;
         }
