@@ -192,6 +192,24 @@ class IntakeApiTest {
     }
 
     @Test
+    void aFollowedAuthLogDrivesTheDefaultRulesAcrossRotation() throws Exception {
+        Path log = data.resolve("auth.log");
+        Files.writeString(log, "");
+        server.tail(List.of(log), null);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 12; i++)
+            b.append("Nov 22 11:00:").append(String.format("%02d", i)).append(" bastion sshd[").append(700 + i)
+                    .append("]: Failed password for admin from 198.51.100.23 port 4").append(1000 + i).append(" ssh2\n");
+        Files.writeString(log, b.toString(), java.nio.file.StandardOpenOption.APPEND);
+        Files.move(log, data.resolve("auth.log.1")); // logrotate: rename, then a new file
+        Files.writeString(log, "Nov 22 11:00:40 bastion sshd[799]: Accepted password for admin from 198.51.100.23 port 42000 ssh2\n");
+        await().atMost(Duration.ofSeconds(15)).until(() -> signals("rule=ssh-brute-force-then-success").path("total").asLong() == 1);
+        JsonNode s = signals("rule=ssh-brute-force-then-success").path("signals").get(0);
+        assertThat(s.path("entities").path("user").get(0).asText()).isEqualTo("admin");
+        assertThat(s.path("entities").path("ip").get(0).asText()).isEqualTo("198.51.100.23");
+    }
+
+    @Test
     void triageAndSuppressionsThroughTheApi() throws Exception {
         api.post("/api/v1/intake/logs", lines(minerLine("ci-runner-1", 1)), null, false);
         await().atMost(Duration.ofSeconds(10)).until(() -> minerCount("ci-runner-1") == 1);
