@@ -78,6 +78,11 @@ public final class VigilServer implements AutoCloseable {
         });
         HttpRouting.Builder routing = HttpRouting.builder();
         api.routes(routing);
+        createFirstAdmin();
+        new dev.vigil.server.console.Console(new dev.vigil.server.console.Console.ConsoleBackend() {
+            @Override public Store store() { return store; }
+            @Override public void reload() throws IOException { VigilServer.this.reload(); }
+        }, config.secureCookies()).routes(routing);
         this.web = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -108,6 +113,23 @@ public final class VigilServer implements AutoCloseable {
         Files.writeString(f, k.plaintext() + "\n");
         LOG.info("created the first API key ({}...), written to {}; create others with POST /api/v1/api-keys and revoke this one",
                 k.key().displayPrefix(), f);
+    }
+
+    /**
+     * With no console user yet, creates {@code admin} with a random password and prints it once:
+     * on standard error (so {@code vigil up} shows it) and in the log. {@code vigil users add}
+     * before the first start avoids this.
+     */
+    private void createFirstAdmin() {
+        if (!store.users().isEmpty()) return;
+        byte[] b = new byte[18];
+        new java.security.SecureRandom().nextBytes(b);
+        String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        store.users().create("admin", password, dev.vigil.server.users.Role.ADMIN, "vigil");
+        String msg = "console: created user 'admin' with password " + password
+                + " (shown this once; change it with `vigil users passwd admin`)";
+        System.err.println(msg);
+        LOG.info(msg);
     }
 
     /**

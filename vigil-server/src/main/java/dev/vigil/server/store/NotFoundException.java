@@ -6,7 +6,7 @@ public final class NotFoundException extends StoreException {
     private final String kind;
     private final String id;
 
-    NotFoundException(String kind, String id) {
+    public NotFoundException(String kind, String id) {
         super(kind + " `" + id + "` does not exist");
         this.kind = kind;
         this.id = id;

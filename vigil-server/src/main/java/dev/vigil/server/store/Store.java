@@ -23,6 +23,7 @@ public final class Store implements AutoCloseable {
     private final RuleStore rules;
     private final ApiKeyStore apiKeys;
     private final Settings settings;
+    private final UserStore users;
     private final String serverId;
 
     private Store(Database db) {
@@ -32,6 +33,7 @@ public final class Store implements AutoCloseable {
         this.rules = new RuleStore(db);
         this.apiKeys = new ApiKeyStore(db);
         this.settings = new Settings(db);
+        this.users = new UserStore(db, new dev.vigil.server.users.PasswordHasher());
         this.serverId = settings.getOrCreate(Settings.SERVER_ID, () -> Ids.random("srv-"));
     }
 
@@ -68,6 +70,9 @@ public final class Store implements AutoCloseable {
     public ApiKeyStore apiKeys() { return apiKeys; }
 
     public Settings settings() { return settings; }
+
+    /** Console users and sessions. */
+    public UserStore users() { return users; }
 
     /** This server's id: random, made when the database was created, stable across restarts. */
     public String serverId() { return serverId; }

@@ -1,0 +1,96 @@
+package dev.vigil.server.console;
+
+import dev.vigil.server.store.Store;
+import dev.vigil.server.store.UserStore;
+import dev.vigil.server.users.Role;
+import dev.vigil.server.users.User;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+
+/**
+ * The console's routes. Pages live at the root ({@code /signals}, {@code /dashboard} ...), the
+ * REST API under {@code /api/v1}, static files under {@code /assets}.
+ */
+public final class Console {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Console.class);
+
+    private final ConsoleBackend backend;
+    private final ConsoleAuth auth;
+    private final LoginThrottle throttle = new LoginThrottle();
+    private final Assets assets = new Assets();
+    private final SignalPages signals;
+
+    public Console(ConsoleBackend backend, boolean secureCookies) {
+        this.backend = backend;
+        this.auth = new ConsoleAuth(backend.store().users(), secureCookies);
+        this.signals = new SignalPages(backend);
+    }
+
+    public LoginThrottle throttle() { return throttle; }
+
+    public void routes(HttpRouting.Builder r) {
+        assets.routes(r);
+        r.get("/", (req, res) -> ConsoleAuth.redirect(res, "/signals"));
+        r.get("/login", this::loginPage);
+        r.post("/login", this::login);
+        r.post("/logout", auth.action(Role.READ_ONLY, (req, res, s) -> {
+            req.headers().cookies().first(ConsoleAuth.COOKIE).ifPresent(backend.store().users()::endSession);
+            auth.clearSessionCookie(res);
+            ConsoleAuth.redirect(res, "/login");
+        }));
+        signals.routes(r, auth);
+    }
+
+    private void loginPage(ServerRequest req, ServerResponse res) {
+        if (auth.session(req).isPresent()) {
+            ConsoleAuth.redirect(res, ConsoleAuth.safeNext(req.query().first("next").orElse(null)));
+            return;
+        }
+        View.render(res, "login.jte", new LoginPage(ConsoleAuth.safeNext(req.query().first("next").orElse(null)), null, ""));
+    }
+
+    private void login(ServerRequest req, ServerResponse res) {
+        Forms f = ConsoleAuth.form(req);
+        String username = f.first("username");
+        String next = ConsoleAuth.safeNext(f.first("next"));
+        String address = ConsoleAuth.address(req);
+        long now = System.currentTimeMillis();
+        long wait = throttle.waitMillis(username, address, now);
+        if (wait > 0) {
+            res.header(HeaderNames.RETRY_AFTER, String.valueOf((wait + 999) / 1000));
+            View.render(res, 429, "login.jte", new LoginPage(next,
+                    "Too many failed attempts. Try again in " + ((wait + 999) / 1000) + " s.", username));
+            return;
+        }
+        Optional<User> user = backend.store().users().authenticate(username, f.first("password"));
+        if (user.isEmpty()) {
+            throttle.failed(username, address, now);
+            LOG.info("console login failed for '{}' from {}", username.length() > 64 ? username.substring(0, 64) : username, address);
+            View.render(res, 401, "login.jte", new LoginPage(next, "Wrong user name or password.", username));
+            return;
+        }
+        throttle.succeeded(username);
+        UserStore.NewSession s = backend.store().users().startSession(user.get());
+        auth.setSessionCookie(res, s.token());
+        LOG.info("console login: {} ({}) from {}", user.get().username(), user.get().role().id(), address);
+        ConsoleAuth.redirect(res, next);
+    }
+
+    /** The model of {@code login.jte}. */
+    public record LoginPage(String next, String error, String username) {}
+
+    /** What the console needs from the running server. */
+    public interface ConsoleBackend {
+        Store store();
+
+        /** Re-reads rules and suppressions into detection, after the console changed them. */
+        void reload() throws java.io.IOException;
+    }
+}
