@@ -441,6 +441,53 @@ abstract class SignalStoreContract extends StoreTestCase {
         assertThat(signals().purgeSignalsLastSeenBefore(T0 - 10_000)).isZero();
     }
 
+    // ---- histogram (the dashboard's signals over time)
+
+    @Test
+    void theHistogramCountsSignalsByTheBucketAndSeverityTheyBeganIn() {
+        long hour = 3_600_000L;
+        long from = T0 - 24 * hour;
+        signals().applyEngineUpdates(List.of(
+                signal("before").severity(Severity.HIGH).seen(from - 1, T0).build(),          // began before the range
+                signal("first-a").severity(Severity.HIGH).seen(from, from + 5).build(),        // first instant of bucket 0
+                signal("first-b").severity(Severity.HIGH).seen(from + hour - 1, T0).build(),   // last instant of bucket 0
+                signal("first-c").severity(Severity.LOW).seen(from + 30 * 60_000, T0).build(),
+                signal("second").severity(Severity.CRITICAL).seen(from + hour, T0).build(),    // bucket 1
+                signal("last").severity(Severity.INFO).seen(T0 - 1, T0).build(),               // bucket 23
+                signal("at-end").severity(Severity.INFO).seen(T0, T0).build()),                // the end is excluded
+                DetectionCheckpoint.at(1));
+        // the triage status does not matter: archived signals still happened
+        signals().changeStatus("first-c", SignalStatus.ARCHIVED, ArchiveReason.FALSE_POSITIVE, "alice", null);
+
+        SignalHistogram h = signals().histogram(from, T0, hour);
+
+        assertThat(h.buckets()).isEqualTo(24);
+        assertThat(h.from()).isEqualTo(from);
+        assertThat(h.bucketStart(23)).isEqualTo(T0 - hour);
+        assertThat(h.count(Severity.HIGH, 0)).isEqualTo(2);
+        assertThat(h.count(Severity.LOW, 0)).isEqualTo(1);
+        assertThat(h.count(Severity.CRITICAL, 1)).isEqualTo(1);
+        assertThat(h.count(Severity.INFO, 23)).isEqualTo(1);
+        assertThat(h.total()).isEqualTo(5);
+        assertThat(h.counts().keySet()).containsExactly(Severity.values());
+    }
+
+    @Test
+    void theLastHistogramBucketMayBeShorterAndEmptyRangesAreRefused() {
+        signals().applyEngineUpdates(List.of(signal("a").severity(Severity.MEDIUM).seen(T0 + 2_500, T0 + 2_500).build()),
+                DetectionCheckpoint.at(1));
+
+        SignalHistogram h = signals().histogram(T0, T0 + 2_600, 1_000);
+        assertThat(h.buckets()).isEqualTo(3);
+        assertThat(h.counts().get(Severity.MEDIUM)).containsExactly(0, 0, 1);
+        assertThat(signals().histogram(T0 + 10_000, T0 + 20_000, 1_000).total()).isZero();
+
+        assertThatThrownBy(() -> signals().histogram(T0, T0, 1_000)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> signals().histogram(T0, T0 + 1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> signals().histogram(T0, T0 + 1_000_000, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most " + SignalStore.MAX_HISTOGRAM_BUCKETS);
+    }
+
     // ---- text
 
     /** Emoji (surrogate pairs, ZWJ sequences), right-to-left scripts, combining marks, control and format characters. */
