@@ -48,6 +48,7 @@ public final class VigilServer implements AutoCloseable {
     private final DetectionPipeline pipeline;
     private final BatchReader batchReader;
     private final WebServer web;
+    private final dev.vigil.server.agents.AgentRegistry agents = new dev.vigil.server.agents.AgentRegistry();
     private final Thread housekeeping;
     private volatile List<RuleException> ruleProblems = List.of();
     private dev.vigil.server.logs.FileTailer tailer;
@@ -75,6 +76,7 @@ public final class VigilServer implements AutoCloseable {
             @Override public DetectionEngine engine() { return engine; }
             @Override public List<RuleException> reload() throws IOException { return VigilServer.this.reload(); }
             @Override public ObjectNode stats() { return VigilServer.this.stats(); }
+            @Override public dev.vigil.server.agents.AgentRegistry agents() { return agents; }
         });
         HttpRouting.Builder routing = HttpRouting.builder();
         api.routes(routing);
@@ -82,6 +84,9 @@ public final class VigilServer implements AutoCloseable {
         new dev.vigil.server.console.Console(new dev.vigil.server.console.Console.ConsoleBackend() {
             @Override public Store store() { return store; }
             @Override public void reload() throws IOException { VigilServer.this.reload(); }
+            @Override public dev.vigil.server.console.DashboardPages.Live live() {
+                return new dev.vigil.server.console.DashboardPages.Live(intake.acceptedRate, pipeline.processedRate, pipeline::lagBytes, agents);
+            }
         }, config.secureCookies()).routes(routing);
         this.web = WebServer.builder()
                 .host(config.host())
@@ -250,6 +255,9 @@ public final class VigilServer implements AutoCloseable {
     public DetectionPipeline pipeline() { return pipeline; }
 
     public Intake intake() { return intake; }
+
+    /** Agents that reported in with heartbeats. */
+    public dev.vigil.server.agents.AgentRegistry agents() { return agents; }
 
     public ServerConfig config() { return config; }
 

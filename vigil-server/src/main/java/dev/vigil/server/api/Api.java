@@ -48,7 +48,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The REST API (documented in {@code openapi.yaml}, served at {@code /api/v1/openapi.yaml}).
@@ -73,10 +72,12 @@ public final class Api {
         List<RuleException> reload() throws IOException;
 
         ObjectNode stats();
+
+        /** Agents' last heartbeats, shared with the console. */
+        dev.vigil.server.agents.AgentRegistry agents();
     }
 
     private final Backend backend;
-    private final Map<String, ObjectNode> agents = new ConcurrentHashMap<>();
 
     public Api(Backend backend) {
         this.backend = backend;
@@ -148,7 +149,7 @@ public final class Api {
             case AGENT_HEARTBEAT -> authed(this::heartbeat);
             case AGENTS -> authed((req, res, actor) -> {
                 ArrayNode a = ApiJson.MAPPER.createArrayNode();
-                agents.values().forEach(a::add);
+                backend.agents().heartbeats().forEach(a::add);
                 json(res, 200, a);
             });
             case STATS -> authed((req, res, actor) -> json(res, 200, backend.stats()));
@@ -244,11 +245,7 @@ public final class Api {
 
     private void heartbeat(ServerRequest req, ServerResponse res, String actor) throws IOException {
         JsonNode b = body(req);
-        String id = required(b, "agent_id");
-        ObjectNode o = b.deepCopy();
-        o.put("last_seen", Instant.now().toString());
-        o.put("api_key", actor);
-        if (agents.size() < 100_000 || agents.containsKey(id)) agents.put(id, o);
+        backend.agents().heartbeat(required(b, "agent_id"), b, actor);
         json(res, 200, ApiJson.MAPPER.createObjectNode().put("ok", true));
     }
 

@@ -46,6 +46,7 @@ public final class Console {
             ConsoleAuth.redirect(res, "/login");
         }));
         signals.routes(r, auth);
+        new DashboardPages(backend).routes(r, auth); // dashboard
     }
 
     private void loginPage(ServerRequest req, ServerResponse res) {
@@ -92,5 +93,8 @@ public final class Console {
 
         /** Re-reads rules and suppressions into detection, after the console changed them. */
         void reload() throws java.io.IOException;
+
+        /** Rates, lag and agents for the dashboard; nothing flowing by default. */
+        default DashboardPages.Live live() { return DashboardPages.Live.none(); }
     }
 }

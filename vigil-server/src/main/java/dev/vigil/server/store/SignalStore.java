@@ -299,6 +299,25 @@ public final class SignalStore {
         return new SignalHistogram(from, bucketMillis, counts);
     }
 
+    /**
+     * The name of each of {@code ruleIds} as its latest signal has it (a rule may have been renamed
+     * or deleted since); ids without signals are left out. One indexed lookup per id, so meant for a
+     * page's worth of ids (at most {@value #MAX_FACET_VALUES}).
+     */
+    public Map<String, String> ruleNames(java.util.Collection<String> ruleIds) {
+        if (ruleIds.size() > MAX_FACET_VALUES) {
+            throw new IllegalArgumentException(ruleIds.size() + " rule ids; at most " + MAX_FACET_VALUES + " at once");
+        }
+        return db.read(h -> {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String id : new LinkedHashSet<>(ruleIds)) {
+                h.createQuery("SELECT s.rule_name FROM signals s WHERE s.rule_id = :id ORDER BY s.last_seen DESC, s.id DESC LIMIT 1")
+                        .bind("id", id).mapTo(String.class).findOne().ifPresent(n -> out.put(id, n));
+            }
+            return out;
+        });
+    }
+
     /** The signals involving {@code value} as an entity of {@code kind}, latest activity first. */
     public List<Signal> byEntity(EntityKind kind, String value, int limit) {
         SignalQuery q = SignalQuery.builder().entity(kind, value).limit(limit).build();
