@@ -24,6 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
 
 /**
@@ -102,26 +106,34 @@ public final class DashboardPages {
     Cards cards(Range range, long now) {
         SignalStore signals = backend.store().signals();
         Live live = backend.live();
-
-        // signals over time: bars aligned to whole hours / days (UTC), the last one holding now
         long to = (Math.floorDiv(now, range.barMillis()) + 1) * range.barMillis();
-        SignalHistogram h = signals.histogram(to - range.millis(), to, range.barMillis());
-
-        // the triage queue, whatever its age
-        List<Count> open = bySeverity(signals, SignalStatus.OPEN);
-        List<Count> review = bySeverity(signals, SignalStatus.UNDER_REVIEW);
-
-        // top rules, hosts and images among the signals active in the range: the explorer's own query
         SignalQuery active = filter(Map.of(), range.id()).toQuery(now, 1);
-        Map<String, Map<String, Long>> facets = signals.facets(active, Set.of("rule", "host", "image"));
-        Map<String, Long> rules = first(facets.get("rule"));
+        // the store's counts are independent: ask them at once, each on a connection of the pool
+        Future<SignalHistogram> histogram;
+        Future<List<Count>> open, review;
+        Future<Map<String, Map<String, Long>>> ruleFacet, hostFacet, imageFacet;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            // signals over time: bars aligned to whole hours / days (UTC), the last one holding now
+            histogram = pool.submit(() -> signals.histogram(to - range.millis(), to, range.barMillis()));
+            // the triage queue, whatever its age
+            open = pool.submit(() -> bySeverity(signals, SignalStatus.OPEN));
+            review = pool.submit(() -> bySeverity(signals, SignalStatus.UNDER_REVIEW));
+            // top rules, hosts and images among the signals active in the range: the explorer's own query
+            ruleFacet = pool.submit(() -> signals.facets(active, Set.of("rule")));
+            hostFacet = pool.submit(() -> signals.facets(active, Set.of("host")));
+            imageFacet = pool.submit(() -> signals.facets(active, Set.of("image")));
+        }
+        Map<String, Long> rules = first(get(ruleFacet).get("rule"));
         Map<String, String> names = signals.ruleNames(rules.keySet());
         List<Top> topRules = new ArrayList<>();
         rules.forEach((id, n) -> topRules.add(new Top(names.getOrDefault(id, id), id, n, link("rule", id, range.id()))));
         List<Top> topHosts = new ArrayList<>();
-        first(facets.get("host")).forEach((v, n) -> topHosts.add(new Top(v, "", n, link("host", v, range.id()))));
+        first(get(hostFacet).get("host")).forEach((v, n) -> topHosts.add(new Top(v, "", n, link("host", v, range.id()))));
         List<Top> topImages = new ArrayList<>();
-        first(facets.get("image")).forEach((v, n) -> topImages.add(new Top(v, "", n, link("image", v, range.id()))));
+        first(get(imageFacet).get("image")).forEach((v, n) -> topImages.add(new Top(v, "", n, link("image", v, range.id()))));
+        SignalHistogram h = get(histogram);
+        List<Count> openCounts = get(open);
+        List<Count> reviewCounts = get(review);
 
         // events per second, the last hour
         RateHistory.Window in = live.accepted().window(now);
@@ -132,11 +144,26 @@ public final class DashboardPages {
 
         return new Cards(range.id(), range.per(), now, signalsChart(h, range), h.total(),
                 filter(Map.of(), range.id()).sortedBy("first_seen"),
-                open, open.stream().mapToLong(Count::count).sum(), filter(Map.of("status", List.of("open")), "all").url(),
-                review, review.stream().mapToLong(Count::count).sum(), filter(Map.of("status", List.of("under_review")), "all").url(),
+                openCounts, openCounts.stream().mapToLong(Count::count).sum(), filter(Map.of("status", List.of("open")), "all").url(),
+                reviewCounts, reviewCounts.stream().mapToLong(Count::count).sum(),
+                filter(Map.of("status", List.of("under_review")), "all").url(),
                 topRules, topHosts, topImages,
                 eventsChart(in, through), in.recentPerSecond(6), through.recentPerSecond(6), in.total(), live.lagBytes().getAsLong(),
                 agents, connected);
+    }
+
+    /** The value of a finished task, or its failure as it was thrown. */
+    private static <T> T get(Future<T> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the dashboard's counts", e);
+        }
     }
 
     private static List<Count> bySeverity(SignalStore signals, SignalStatus status) {

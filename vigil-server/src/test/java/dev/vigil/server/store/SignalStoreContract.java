@@ -488,6 +488,78 @@ abstract class SignalStoreContract extends StoreTestCase {
                 .hasMessageContaining("at most " + SignalStore.MAX_HISTOGRAM_BUCKETS);
     }
 
+    @Test
+    void entityFacetsOfATimeRangeFollowTheSignalsLastActivity() {
+        signals().applyEngineUpdates(List.of(
+                signal("recent").host("web-1").entity(EntityKind.IMAGE, "acme/web:1").seen(T0 - 5_000, T0 - 1_000).build(),
+                signal("recent-too").host("web-1", "web-2").seen(T0 - 5_000, T0 - 2_000).build(),
+                signal("old").host("web-3").entity(EntityKind.IMAGE, "acme/web:1").seen(T0 - 90_000, T0 - 80_000).build()),
+                DetectionCheckpoint.at(1));
+        SignalQuery lastMinute = SignalQuery.builder().lastSeen(T0 - 60_000, null).build();
+
+        Map<String, Map<String, Long>> f = signals().facets(lastMinute, java.util.Set.of("host", "image"));
+        assertThat(f.get("host")).containsExactly(Map.entry("web-1", 2L), Map.entry("web-2", 1L));
+        assertThat(f.get("image")).containsExactly(Map.entry("acme/web:1", 1L));
+        // the same with an upper bound
+        assertThat(signals().facets(SignalQuery.builder().lastSeen(T0 - 100_000, T0 - 60_000).build(), java.util.Set.of("host"))
+                .get("host")).containsExactly(Map.entry("web-3", 1L));
+
+        // the old signal becomes active again: its entities count in the range now
+        signals().applyEngineUpdates(List.of(signal("old").host("web-3").entity(EntityKind.IMAGE, "acme/web:1")
+                .seen(T0 - 90_000, T0 - 500).count(2).build()), DetectionCheckpoint.at(2));
+        f = signals().facets(lastMinute, java.util.Set.of("host", "image"));
+        assertThat(f.get("host")).containsExactly(Map.entry("web-1", 2L), Map.entry("web-2", 1L), Map.entry("web-3", 1L));
+        assertThat(f.get("image")).containsExactly(Map.entry("acme/web:1", 2L));
+        // other filters still combine with the range
+        assertThat(signals().facets(lastMinute.toBuilder().entity(EntityKind.IMAGE, "acme/web:1").build(), java.util.Set.of("host"))
+                .get("host")).containsExactly(Map.entry("web-1", 1L), Map.entry("web-3", 1L));
+    }
+
+    @Test
+    void ruleNamesAreAsTheLatestSignalOfEachRuleHasThem() {
+        signals().applyEngineUpdates(List.of(
+                signal("a").rule("r-1", "Old name").lastSeen(T0 - 9_000).build(),
+                signal("b").rule("r-1", "New name").lastSeen(T0 - 1_000).build(),
+                signal("c").rule("r-2", "Other").build()), DetectionCheckpoint.at(1));
+
+        assertThat(signals().ruleNames(List.of("r-1", "r-2", "r-gone")))
+                .containsExactly(Map.entry("r-1", "New name"), Map.entry("r-2", "Other"));
+    }
+
+    @Test
+    void theDashboardMigrationGivesExistingEntityRowsTheirSignalsLastSeen() throws Exception {
+        // a store as version 2 left it, with a signal in it, then opened by this version
+        StoreFixture old = StoreFixture.create(dialect(), tempDir.resolve("v2"));
+        try {
+            String url = old.config.dialect() == Dialect.SQLITE
+                    ? "jdbc:sqlite:" + java.nio.file.Files.createDirectories(old.config.dataDir()).resolve(StoreConfig.SQLITE_FILE)
+                    : old.config.jdbcUrl();
+            var flyway = org.flywaydb.core.Flyway.configure(getClass().getClassLoader())
+                    .dataSource(url, old.config.user(), old.config.password())
+                    .locations("classpath:db/migration/" + (dialect() == Dialect.SQLITE ? "sqlite" : "postgresql")).target("2");
+            if (old.config.schema() != null) flyway.schemas(old.config.schema());
+            flyway.load().migrate();
+            try (var c = java.sql.DriverManager.getConnection(url, old.config.user(), old.config.password()); var st = c.createStatement()) {
+                if (old.config.schema() != null) st.execute("SET search_path TO " + old.config.schema());
+                st.execute("""
+                        INSERT INTO signals (id, rule_id, rule_name, title, message, severity, status, group_by, match_count,
+                            first_seen, last_seen, created_at, updated_at, tactic, technique, tags, triage, entities, samples, search_text)
+                        VALUES ('sig-old', 'r', 'R', 't', '', 3, 'open', '{}', 1, %d, %d, %d, %d, '', '', '[]', '', '{}', '[]', 't r')"""
+                        .formatted(T0 - 2_000, T0 - 1_000, T0, T0));
+                st.execute("INSERT INTO signal_entities (signal_id, kind, value) VALUES ('sig-old', 'host', 'web-9')");
+            }
+            try (Store migrated = old.open(clock)) {
+                assertThat(migrated.signals().facets(SignalQuery.builder().lastSeen(T0 - 60_000, null).build(), java.util.Set.of("host"))
+                        .get("host")).containsExactly(Map.entry("web-9", 1L));
+                assertThat(migrated.signals().facets(SignalQuery.builder().lastSeen(T0, null).build(), java.util.Set.of("host"))
+                        .get("host")).isEmpty();
+                assertThat(migrated.signals().histogram(T0 - 3_600_000, T0, 60_000).total()).isEqualTo(1);
+            }
+        } finally {
+            old.close();
+        }
+    }
+
     // ---- text
 
     /** Emoji (surrogate pairs, ZWJ sequences), right-to-left scripts, combining marks, control and format characters. */
