@@ -218,7 +218,7 @@ public final class DashboardPages {
         o.putObject("tooltip").put("trigger", "axis");
         ArrayNode x = o.putObject("xAxis").put("type", "category").put("boundaryGap", false).putArray("data");
         for (int i = 0; i < in.size(); i++) x.add(CLOCK.format(java.time.Instant.ofEpochMilli(in.bucketStart(i))));
-        o.putObject("yAxis").put("type", "value").put("name", "events/s");
+        o.putObject("yAxis").put("type", "value");
         ArrayNode series = o.putArray("series");
         for (var w : List.of(Map.entry("accepted", in), Map.entry("processed", through))) {
             ObjectNode sr = series.addObject().put("name", w.getKey()).put("type", "line").put("showSymbol", false);
