@@ -26,11 +26,13 @@ public final class Console {
     private final LoginThrottle throttle = new LoginThrottle();
     private final Assets assets = new Assets();
     private final SignalPages signals;
+    private final SuppressionPages suppressions;
 
     public Console(ConsoleBackend backend, boolean secureCookies) {
         this.backend = backend;
         this.auth = new ConsoleAuth(backend.store().users(), secureCookies);
         this.signals = new SignalPages(backend);
+        this.suppressions = new SuppressionPages(backend);
     }
 
     public LoginThrottle throttle() { return throttle; }
@@ -46,6 +48,7 @@ public final class Console {
             ConsoleAuth.redirect(res, "/login");
         }));
         signals.routes(r, auth);
+        suppressions.routes(r, auth);
     }
 
     private void loginPage(ServerRequest req, ServerResponse res) {
