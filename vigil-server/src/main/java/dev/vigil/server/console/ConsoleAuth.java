@@ -5,6 +5,7 @@ import dev.vigil.server.store.UserStore;
 import dev.vigil.server.users.Role;
 import dev.vigil.server.users.Session;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.http.SetCookie;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -55,6 +56,11 @@ final class ConsoleAuth {
                 if (isHtmx(req)) { // a fragment request: make htmx load the login page as a whole
                     res.header(HeaderNames.create("HX-Redirect"), "/login");
                     res.status(401).send();
+                    return;
+                }
+                if (req.prologue().method() != Method.GET && req.prologue().method() != Method.HEAD) {
+                    // a form sent after the session ended: coming back to its address would be a GET it does not answer
+                    redirect(res, "/login");
                     return;
                 }
                 String next = req.path().rawPath() + (req.query().rawValue().isEmpty() ? "" : "?" + req.query().rawValue());
