@@ -1,20 +1,20 @@
 package dev.vigil.cli;
 
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code vigil server --secure-cookies}: the console's session cookie is marked Secure only when asked. */
 class SecureCookiesOptionTest {
 
+    static ServerCommand parse(String... args) {
+        return (ServerCommand) Main.commandLine().parseArgs(args).subcommand().commandSpec().userObject();
+    }
+
     @Test
     void offUnlessGiven() {
-        CommandLine server = Main.commandLine().getSubcommands().get("server");
-        server.parseArgs();
-        assertThat(((ServerCommand) server.getCommand()).secureCookies).isFalse();
-        server.parseArgs("--secure-cookies");
-        assertThat(((ServerCommand) server.getCommand()).secureCookies).isTrue();
-        assertThat(server.getUsageMessage()).contains("--secure-cookies").contains("HTTPS");
+        assertThat(parse("server").secureCookies).isFalse();
+        assertThat(parse("server", "--secure-cookies").secureCookies).isTrue();
+        assertThat(Main.commandLine().getSubcommands().get("server").getUsageMessage()).contains("--secure-cookies").contains("HTTPS");
     }
 }
