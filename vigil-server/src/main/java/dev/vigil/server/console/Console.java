@@ -46,6 +46,7 @@ public final class Console {
             ConsoleAuth.redirect(res, "/login");
         }));
         signals.routes(r, auth);
+        new RulePages(backend).routes(r, auth); // rules: detection rules, editor, rule test, agent policy
     }
 
     private void loginPage(ServerRequest req, ServerResponse res) {
@@ -92,5 +93,8 @@ public final class Console {
 
         /** Re-reads rules and suppressions into detection, after the console changed them. */
         void reload() throws java.io.IOException;
+
+        /** The running server: rules in force, detection's counters, rule tests, agents. */
+        dev.vigil.server.VigilServer server();
     }
 }

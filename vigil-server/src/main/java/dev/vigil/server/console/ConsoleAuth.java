@@ -95,7 +95,7 @@ final class ConsoleAuth {
 
     /** The request's form body, read once (an action's CSRF check may have read it already). */
     static Forms form(ServerRequest req) {
-        Optional<Forms> f = req.context().get(Forms.class, Forms.class);
+        Optional<Forms> f = req.context().get(Forms.class); // registered without a classifier
         if (f.isPresent()) return f.get();
         long len = req.headers().contentLength().orElse(0);
         if (len > Forms.MAX_BYTES) throw new Forms.BadRequest("form too large");
