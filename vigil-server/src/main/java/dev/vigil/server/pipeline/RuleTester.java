@@ -170,6 +170,10 @@ public final class RuleTester {
                     switch (decoded) {
                         case EventLogRecord.Event ev -> batch.add(ev.json());
                         case EventLogRecord.BatchCommit c -> {
+                            if (System.nanoTime() > deadline) {
+                                bound = Bound.MAX_TIME;
+                                break read;
+                            }
                             // as detection: exactly the batch's last `count` events (earlier ones were torn, never acknowledged)
                             for (int i = Math.max(0, batch.size() - c.count()); i < batch.size(); i++) {
                                 if (scanned >= limits.maxEvents()) {
@@ -196,10 +200,6 @@ public final class RuleTester {
                             }
                         }
                     }
-                }
-                if (System.nanoTime() > deadline) {
-                    bound = Bound.MAX_TIME;
-                    break;
                 }
             }
         }
