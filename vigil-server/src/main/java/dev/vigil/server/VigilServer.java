@@ -55,11 +55,12 @@ public final class VigilServer implements AutoCloseable {
     private final dev.vigil.server.pipeline.RuleTester ruleTester;
     private final Api api;
     private dev.vigil.server.logs.FileTailer tailer;
+    private final dev.vigil.server.console.Console console;
 
-    private VigilServer(ServerConfig config) throws IOException, InterruptedException {
+    private VigilServer(ServerConfig config, java.time.InstantSource clock) throws IOException, InterruptedException {
         this.config = config;
         Files.createDirectories(config.dataDir());
-        this.store = Store.open(config.store());
+        this.store = Store.open(config.store(), clock);
         createFirstKey();
         this.events = Journal.open(config.dataDir().resolve("events"), JournalConfig.defaults());
         this.intake = new Intake(events, new Normalizer());
@@ -86,11 +87,12 @@ public final class VigilServer implements AutoCloseable {
         HttpRouting.Builder routing = HttpRouting.builder();
         api.routes(routing);
         createFirstAdmin();
-        new dev.vigil.server.console.Console(new dev.vigil.server.console.Console.ConsoleBackend() {
+        this.console = new dev.vigil.server.console.Console(new dev.vigil.server.console.Console.ConsoleBackend() {
             @Override public Store store() { return store; }
             @Override public void reload() throws IOException { VigilServer.this.reload(); }
             @Override public VigilServer server() { return VigilServer.this; }
-        }, config.secureCookies()).routes(routing);
+        }, config.secureCookies(), clock);
+        console.routes(routing);
         this.web = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -109,7 +111,16 @@ public final class VigilServer implements AutoCloseable {
     }
 
     public static VigilServer start(ServerConfig config) throws IOException, InterruptedException {
-        return new VigilServer(config);
+        return new VigilServer(config, java.time.InstantSource.system());
+    }
+
+    /**
+     * As {@link #start(ServerConfig)}, with the clock of the store (change stamps, console
+     * sessions) and of the console's login throttle: tests pass one they move by hand to see
+     * sessions and throttling expire. Detection keeps the system clock.
+     */
+    public static VigilServer start(ServerConfig config, java.time.InstantSource clock) throws IOException, InterruptedException {
+        return new VigilServer(config, clock);
     }
 
     private void createFirstKey() throws IOException {
@@ -135,9 +146,16 @@ public final class VigilServer implements AutoCloseable {
         String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
         store.users().create("admin", password, dev.vigil.server.users.Role.ADMIN, "vigil");
         String msg = "console: created user 'admin' with password " + password
-                + " (shown this once; change it with `vigil users passwd admin`)";
+                + " (shown this once; change it with `vigil users passwd admin " + storeOptions() + "`)";
         System.err.println(msg);
         LOG.info(msg);
+    }
+
+    /** The options of {@code vigil users} that reach this server's store. */
+    private String storeOptions() {
+        var st = config.store();
+        return st.dialect() == dev.vigil.server.store.Dialect.SQLITE ? "--data " + st.dataDir()
+                : "--postgres " + st.jdbcUrl() + " --postgres-user " + st.user();
     }
 
     /**
@@ -249,6 +267,10 @@ public final class VigilServer implements AutoCloseable {
         }
         var problems = det.putArray("rule_problems");
         ruleProblems.forEach(p -> problems.add(p.getMessage()));
+        // console: logins refused by the throttle (429) and failed (wrong password, unknown or disabled user)
+        ObjectNode con = o.putObject("console");
+        con.put("refused_logins", console.throttle().refused.sum());
+        con.put("failed_logins", console.throttle().failures.sum());
         return o;
     }
 
