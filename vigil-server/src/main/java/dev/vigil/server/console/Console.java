@@ -57,6 +57,7 @@ public final class Console {
         }));
         signals.routes(r, auth);
         suppressions.routes(r, auth);
+        new RulePages(backend).routes(r, auth); // rules: detection rules, editor, rule test, agent policy
     }
 
     private void loginPage(ServerRequest req, ServerResponse res) {
@@ -118,5 +119,8 @@ public final class Console {
 
         /** Re-reads rules and suppressions into detection, after the console changed them. */
         void reload() throws java.io.IOException;
+
+        /** The running server: rules in force, detection's counters, rule tests, agents. */
+        dev.vigil.server.VigilServer server();
     }
 }
