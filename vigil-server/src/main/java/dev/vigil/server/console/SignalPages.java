@@ -37,8 +37,8 @@ public final class SignalPages {
 
     static final int PAGE_SIZE = 50;
     static final int RELATED = 10;
-    /** Facets count the latest this many matching signals: a bounded cost with 100,000 stored. */
-    static final int FACET_SAMPLE = 5_000;
+    /** Facets count the latest this many matching signals: a bounded cost however many are stored (see docs/benchmarks.md). */
+    static final int FACET_SAMPLE = 2_000;
     static final int FACET_VALUES = 10;
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
