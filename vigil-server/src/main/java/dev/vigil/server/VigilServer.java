@@ -51,6 +51,10 @@ public final class VigilServer implements AutoCloseable {
     private final dev.vigil.server.agents.AgentRegistry agents = new dev.vigil.server.agents.AgentRegistry();
     private final Thread housekeeping;
     private volatile List<RuleException> ruleProblems = List.of();
+    /** The rules as last loaded, with their origins (detection swaps them in between two events). */
+    private volatile List<DetectionRules.Loaded> loadedRules = List.of();
+    private final dev.vigil.server.pipeline.RuleTester ruleTester;
+    private final Api api;
     private dev.vigil.server.logs.FileTailer tailer;
     private final dev.vigil.server.console.Console console;
 
@@ -62,15 +66,16 @@ public final class VigilServer implements AutoCloseable {
         this.events = Journal.open(config.dataDir().resolve("events"), JournalConfig.defaults());
         this.intake = new Intake(events, new Normalizer());
         List<RuleException> problems = new ArrayList<>();
-        List<DetectionRule> rules = DetectionRules.all(config.builtinRules(), config.ruleDirs(), store.rules(), problems)
-                .stream().map(DetectionRules.Loaded::rule).toList();
+        this.loadedRules = List.copyOf(DetectionRules.all(config.builtinRules(), config.ruleDirs(), store.rules(), problems));
+        List<DetectionRule> rules = loadedRules.stream().map(DetectionRules.Loaded::rule).toList();
         this.ruleProblems = List.copyOf(problems);
         this.engine = new DetectionEngine(rules);
         engine.setSuppressions(store.suppressions().list());
         this.pipeline = new DetectionPipeline(events, store.signals(), store.suppressions(), engine, config.commitInterval(), Clock.systemUTC());
         pipeline.start();
         this.batchReader = new BatchReader(config.maxBodyBytes(), config.maxLineBytes(), 100_000);
-        Api api = new Api(new Api.Backend() {
+        this.ruleTester = new dev.vigil.server.pipeline.RuleTester(events, () -> store.suppressions().list(), Clock.systemUTC());
+        this.api = new Api(new Api.Backend() {
             @Override public Store store() { return store; }
             @Override public Intake intake() { return intake; }
             @Override public BatchReader batchReader() { return batchReader; }
@@ -78,6 +83,8 @@ public final class VigilServer implements AutoCloseable {
             @Override public List<RuleException> reload() throws IOException { return VigilServer.this.reload(); }
             @Override public ObjectNode stats() { return VigilServer.this.stats(); }
             @Override public dev.vigil.server.agents.AgentRegistry agents() { return agents; }
+            @Override public List<DetectionRules.Loaded> loadedRules() { return loadedRules; }
+            @Override public dev.vigil.server.pipeline.RuleTester ruleTester() { return ruleTester; }
         });
         HttpRouting.Builder routing = HttpRouting.builder();
         api.routes(routing);
@@ -85,9 +92,7 @@ public final class VigilServer implements AutoCloseable {
         this.console = new dev.vigil.server.console.Console(new dev.vigil.server.console.Console.ConsoleBackend() {
             @Override public Store store() { return store; }
             @Override public void reload() throws IOException { VigilServer.this.reload(); }
-            @Override public dev.vigil.server.console.DashboardPages.Live live() {
-                return new dev.vigil.server.console.DashboardPages.Live(intake.acceptedRate, pipeline.processedRate, pipeline::lagBytes, agents);
-            }
+            @Override public VigilServer server() { return VigilServer.this; }
         }, config.secureCookies(), clock);
         console.routes(routing);
         this.web = WebServer.builder()
@@ -199,8 +204,9 @@ public final class VigilServer implements AutoCloseable {
     /** Re-reads rules (built-in, files, stored) and suppressions into detection. */
     public synchronized List<RuleException> reload() throws IOException {
         List<RuleException> problems = new ArrayList<>();
-        List<DetectionRule> rules = DetectionRules.all(config.builtinRules(), config.ruleDirs(), store.rules(), problems)
-                .stream().map(DetectionRules.Loaded::rule).toList();
+        List<DetectionRules.Loaded> loaded = List.copyOf(DetectionRules.all(config.builtinRules(), config.ruleDirs(), store.rules(), problems));
+        List<DetectionRule> rules = loaded.stream().map(DetectionRules.Loaded::rule).toList();
+        loadedRules = loaded;
         ruleProblems = List.copyOf(problems);
         pipeline.reload(rules, store.suppressions().list());
         return problems;
@@ -278,10 +284,22 @@ public final class VigilServer implements AutoCloseable {
 
     public Intake intake() { return intake; }
 
-    /** Agents that reported in with heartbeats. */
-    public dev.vigil.server.agents.AgentRegistry agents() { return agents; }
+    /** Agents that reported in with heartbeats (the API's and the dashboard's). */
+    public dev.vigil.server.agents.AgentRegistry agentRegistry() { return agents; }
 
     public ServerConfig config() { return config; }
+
+    /** The detection rules as last loaded (built-in, files, stored; disabled ones included), with their origins. */
+    public List<DetectionRules.Loaded> loadedRules() { return loadedRules; }
+
+    /** Rule files and stored rules that did not load at the last (re)load. */
+    public List<RuleException> ruleProblems() { return ruleProblems; }
+
+    /** Runs a rule over a range of the event log without touching live detection. */
+    public dev.vigil.server.pipeline.RuleTester ruleTester() { return ruleTester; }
+
+    /** The latest heartbeat of each agent that sent one since this server started. */
+    public java.util.Collection<ObjectNode> agents() { return agents.heartbeats(); }
 
     @Override public void close() throws Exception {
         if (tailer != null) tailer.close();

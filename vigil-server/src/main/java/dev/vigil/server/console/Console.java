@@ -57,6 +57,7 @@ public final class Console {
         }));
         signals.routes(r, auth);
         suppressions.routes(r, auth);
+        new RulePages(backend).routes(r, auth); // rules: detection rules, editor, rule test, agent policy
         new DashboardPages(backend).routes(r, auth); // dashboard
     }
 
@@ -120,7 +121,7 @@ public final class Console {
         /** Re-reads rules and suppressions into detection, after the console changed them. */
         void reload() throws java.io.IOException;
 
-        /** Rates, lag and agents for the dashboard; nothing flowing by default. */
-        default DashboardPages.Live live() { return DashboardPages.Live.none(); }
+        /** The running server: rules in force, detection's counters, rule tests, agents. */
+        dev.vigil.server.VigilServer server();
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.detect.signal.Severity;
 import dev.vigil.detect.signal.SignalStatus;
+import dev.vigil.server.VigilServer;
 import dev.vigil.server.agents.AgentRegistry;
 import dev.vigil.server.intake.RateHistory;
 import dev.vigil.server.store.SignalHistogram;
@@ -28,7 +29,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.LongSupplier;
 
 /**
  * The dashboard: signals over time by severity, the triage queue by severity, top rules, hosts
@@ -68,21 +68,6 @@ public final class DashboardPages {
         long millis() { return barMillis * bars; }
     }
 
-    /**
-     * What the dashboard reads from the running server besides the store.
-     *
-     * @param accepted  events accepted by intake, per bucket
-     * @param processed events run through detection, per bucket
-     * @param lagBytes  accepted bytes of the event log detection has not committed yet
-     * @param agents    the agents' heartbeats
-     */
-    public record Live(RateHistory accepted, RateHistory processed, LongSupplier lagBytes, AgentRegistry agents) {
-        /** For a console without a running server behind it: nothing flows, no agents. */
-        static Live none() {
-            return new Live(RateHistory.lastHour(), RateHistory.lastHour(), () -> 0, new AgentRegistry());
-        }
-    }
-
     private final Console.ConsoleBackend backend;
 
     DashboardPages(Console.ConsoleBackend backend) {
@@ -105,7 +90,7 @@ public final class DashboardPages {
 
     Cards cards(Range range, long now) {
         SignalStore signals = backend.store().signals();
-        Live live = backend.live();
+        VigilServer server = backend.server();
         long to = (Math.floorDiv(now, range.barMillis()) + 1) * range.barMillis();
         SignalQuery active = filter(Map.of(), range.id()).toQuery(now, 1);
         // the store's counts are independent: ask them at once, each on a connection of the pool
@@ -136,10 +121,10 @@ public final class DashboardPages {
         List<Count> reviewCounts = get(review);
 
         // events per second, the last hour
-        RateHistory.Window in = live.accepted().window(now);
-        RateHistory.Window through = live.processed().window(now);
+        RateHistory.Window in = server.intake().acceptedRate.window(now);
+        RateHistory.Window through = server.pipeline().processedRate.window(now);
 
-        List<AgentRegistry.Agent> agents = live.agents().agents();
+        List<AgentRegistry.Agent> agents = server.agentRegistry().agents();
         long connected = agents.stream().filter(AgentRegistry.Agent::connected).count();
 
         return new Cards(range.id(), range.per(), now, signalsChart(h, range), h.total(),
@@ -148,7 +133,7 @@ public final class DashboardPages {
                 reviewCounts, reviewCounts.stream().mapToLong(Count::count).sum(),
                 filter(Map.of("status", List.of("under_review")), "all").url(),
                 topRules, topHosts, topImages,
-                eventsChart(in, through), in.recentPerSecond(6), through.recentPerSecond(6), in.total(), live.lagBytes().getAsLong(),
+                eventsChart(in, through), in.recentPerSecond(6), through.recentPerSecond(6), in.total(), server.pipeline().lagBytes(),
                 agents, connected);
     }
 

@@ -1,5 +1,5 @@
 -- What the console's dashboard counts, answered from indexes (PostgreSQL dialect;
--- ../sqlite/V3__dashboard_indexes.sql is the twin and documents them).
+-- ../sqlite/V4__dashboard_indexes.sql is the twin and documents them).
 
 CREATE INDEX signals_severity_first_seen ON signals (severity, first_seen);
 

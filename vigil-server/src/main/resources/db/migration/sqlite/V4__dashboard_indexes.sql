@@ -1,5 +1,5 @@
 -- What the console's dashboard counts, answered from indexes alone (SQLite dialect;
--- ../postgresql/V3__dashboard_indexes.sql is the twin).
+-- ../postgresql/V4__dashboard_indexes.sql is the twin).
 
 -- Signals over time by severity: SignalStore.histogram counts each (severity, first_seen) range.
 CREATE INDEX signals_severity_first_seen ON signals (severity, first_seen);
