@@ -1,5 +1,7 @@
 package dev.vigil.detect.engine;
 
+import dev.vigil.detect.event.EventCache;
+import dev.vigil.detect.event.FieldRef;
 import dev.vigil.detect.event.LogEvent;
 import dev.vigil.detect.rule.DetectionRule;
 import dev.vigil.detect.rule.DetectionRule.RuleQuery;
@@ -24,6 +26,8 @@ final class NewValueDetector implements Detector {
     private final long learning;
     private final long forget;
     private final double[] values;
+    /** Per query, its metric bound to the engine's {@link EventCache} (null without one). */
+    private FieldRef.Bound[] metrics;
     private long learningStarted = Long.MIN_VALUE;
 
     NewValueDetector(DetectionRule rule, KeyedState<Group> state, StateStats stats, int maxValues) {
@@ -41,7 +45,7 @@ final class NewValueDetector implements Detector {
         long lastTime;
     }
 
-    @Override public void onEvent(LogEvent e, boolean[] matched, GroupKey key, Emitter out) {
+    @Override public void onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key, Emitter out) {
         long t = e.time();
         if (learningStarted == Long.MIN_VALUE) learningStarted = t;
         boolean learned = t >= learningStarted + learning;
@@ -52,7 +56,7 @@ final class NewValueDetector implements Detector {
             values[q] = 0;
             RuleQuery query = rule.queries().get(q);
             if (!matched[q] || query.metric() == null) continue;
-            String v = query.metric().text(e);
+            String v = metrics[q].text(ec);
             if (v == null) continue;
             Long seen = g.lastSeen.get(v);
             boolean isNew = seen == null || (forget > 0 && t - seen > forget);
@@ -69,6 +73,16 @@ final class NewValueDetector implements Detector {
         if (!fresh) return;
         int c = Cases.first(rule, values);
         if (c >= 0) out.detect(c, key, e);
+    }
+
+    @Override public void bind(EventCache c) {
+        var queries = rule.queries();
+        FieldRef.Bound[] bound = new FieldRef.Bound[queries.size()];
+        for (int q = 0; q < bound.length; q++) {
+            FieldRef m = queries.get(q).metric();
+            bound[q] = m == null ? null : m.bind(c);
+        }
+        metrics = bound;
     }
 
     /** Learning start is rule state too: restored with the rest so a restart doesn't learn again. */

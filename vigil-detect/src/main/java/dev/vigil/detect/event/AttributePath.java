@@ -28,12 +28,14 @@ public final class AttributePath {
 
     private AttributePath(String dotted) {
         this.dotted = dotted;
+        // interned like the field names Jackson's parser interns, so key comparisons are mostly identity checks
         this.segments = dotted.split("\\.", -1);
+        for (int i = 0; i < segments.length; i++) segments[i] = segments[i].intern();
         this.joined = new String[segments.length][segments.length];
         for (int i = 0; i < segments.length; i++) {
             StringBuilder key = new StringBuilder(segments[i]);
             for (int j = i + 1; j < segments.length; j++) {
-                joined[i][j] = key.append('.').append(segments[j]).toString();
+                joined[i][j] = key.append('.').append(segments[j]).toString().intern();
             }
         }
     }
@@ -67,6 +69,35 @@ public final class AttributePath {
     public String firstText(ObjectNode root) {
         JsonNode n = first(root);
         return n == null || n.isNull() || n.isContainerNode() ? null : n.asText();
+    }
+
+    /**
+     * Every node this path reaches, in the order {@link #anyMatch}, {@link #exists} and {@link #first}
+     * visit them: arrays fanned out (never an array itself), objects and JSON {@code null} included.
+     * Writes the first {@code out.length} into {@code out} and returns how many there are, so a
+     * caller whose buffer was too small grows it and calls again. Allocates nothing.
+     */
+    public int collect(ObjectNode root, JsonNode[] out) {
+        return collect(root, 0, out, 0);
+    }
+
+    private int collect(JsonNode node, int i, JsonNode[] out, int n) {
+        if (node == null || node.isMissingNode()) return n;
+        if (node.isArray()) {
+            for (int k = 0, size = node.size(); k < size; k++) n = collect(node.get(k), i, out, n);
+            return n;
+        }
+        if (i == segments.length) {
+            if (n < out.length) out[n] = node;
+            return n + 1;
+        }
+        if (!node.isObject()) return n;
+        n = collect(node.get(segments[i]), i + 1, out, n);
+        for (int j = i + 1; j < segments.length; j++) {
+            JsonNode child = node.get(joined[i][j]);
+            if (child != null) n = collect(child, j + 1, out, n);
+        }
+        return n;
     }
 
     /** The first node at segment {@code i} and below that passes {@code test}, or {@code null}. */
