@@ -41,8 +41,15 @@ final class NewValueDetector implements Detector {
     }
 
     static final class Group {
-        final HashMap<String, Long> lastSeen = new HashMap<>();
+        final HashMap<String, LastSeen> lastSeen = new HashMap<>();
         long lastTime;
+    }
+
+    /** Updated in place: a known value costs one lookup and no boxing. */
+    static final class LastSeen {
+        long time;
+
+        LastSeen(long time) { this.time = time; }
     }
 
     @Override public void onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key, Emitter out) {
@@ -58,13 +65,14 @@ final class NewValueDetector implements Detector {
             if (!matched[q] || query.metric() == null) continue;
             String v = metrics[q].text(ec);
             if (v == null) continue;
-            Long seen = g.lastSeen.get(v);
-            boolean isNew = seen == null || (forget > 0 && t - seen > forget);
+            LastSeen seen = g.lastSeen.get(v);
+            boolean isNew = seen == null || (forget > 0 && t - seen.time > forget);
             if (seen == null && g.lastSeen.size() >= maxValues) {
                 stats.valueOverflows.increment();
                 continue; // not remembered, so not reported either: a bounded group can't tell new from known
             }
-            if (seen == null || t > seen) g.lastSeen.put(v, t);
+            if (seen == null) g.lastSeen.put(v, new LastSeen(t));
+            else if (t > seen.time) seen.time = t;
             if (isNew && learned) {
                 values[q] = 1;
                 fresh = true;
@@ -92,7 +100,7 @@ final class NewValueDetector implements Detector {
 
     @Override public void expire(long watermark) {
         if (forget <= 0) return;
-        state.forEach((k, g) -> g.lastSeen.values().removeIf(seen -> seen < watermark - forget));
+        state.forEach((k, g) -> g.lastSeen.values().removeIf(seen -> seen.time < watermark - forget));
         state.removeIf((k, g) -> g.lastSeen.isEmpty());
     }
 

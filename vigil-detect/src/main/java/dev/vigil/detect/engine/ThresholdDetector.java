@@ -35,6 +35,9 @@ final class ThresholdDetector implements Detector {
         this.values = new double[rule.queries().size()];
     }
 
+    /** A field, not a lambda per call: {@code Group} is an inner class, so the lambda would capture {@code this}. */
+    private final java.util.function.Function<GroupKey, Group> newGroup = k -> new Group();
+
     final class Group {
         final WindowCounter[] counts = new WindowCounter[values.length];
         final DistinctCounter[] distinct = new DistinctCounter[values.length];
@@ -42,7 +45,7 @@ final class ThresholdDetector implements Detector {
     }
 
     @Override public void onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key, Emitter out) {
-        Group g = state.getOrCreate(key, k -> new Group());
+        Group g = state.getOrCreate(key, newGroup);
         long t = e.time();
         var queries = rule.queries();
         for (int q = 0; q < values.length; q++) {

@@ -139,15 +139,22 @@ sealed interface Node {
         private final Node[] evaluation;
         private final int cost;
 
+        private final Memos memos;
+
         And(List<Node> operands) {
             this.operands = List.copyOf(operands);
             this.evaluation = byCost(this.operands);
             this.cost = sum(this.operands);
+            this.memos = Memos.of(evaluation);
         }
 
         @Override
         public boolean matches(LogEvent e, EventCache c) {
-            for (Node n : evaluation) if (!n.matches(e, c)) return false;
+            if (memos == null) {
+                for (Node n : evaluation) if (!n.matches(e, c)) return false;
+                return true;
+            }
+            for (int i = 0; i < evaluation.length; i++) if (!memos.matches(i, evaluation, e, c)) return false;
             return true;
         }
 
@@ -170,15 +177,22 @@ sealed interface Node {
         private final Node[] evaluation;
         private final int cost;
 
+        private final Memos memos;
+
         Or(List<Node> operands) {
             this.operands = List.copyOf(operands);
             this.evaluation = byCost(this.operands);
             this.cost = sum(this.operands);
+            this.memos = Memos.of(evaluation);
         }
 
         @Override
         public boolean matches(LogEvent e, EventCache c) {
-            for (Node n : evaluation) if (n.matches(e, c)) return true;
+            if (memos == null) {
+                for (Node n : evaluation) if (n.matches(e, c)) return true;
+                return false;
+            }
+            for (int i = 0; i < evaluation.length; i++) if (memos.matches(i, evaluation, e, c)) return true;
             return false;
         }
 
@@ -233,7 +247,7 @@ sealed interface Node {
 
         @Override
         public Node bind(EventCache c) {
-            return target instanceof Target.Attribute a ? Memo.of(new Field(a.bind(c), matcher), c) : this;
+            return Memo.of(target instanceof Target.Attribute a ? new Field(a.bind(c), matcher) : this, c);
         }
 
         @Override public int cost() { return target.cost() + matcher.cost(); }
@@ -253,7 +267,7 @@ sealed interface Node {
 
         @Override
         public Node bind(EventCache c) {
-            return target instanceof Target.Attribute a ? Memo.of(new Exists(a.bind(c)), c) : this;
+            return Memo.of(target instanceof Target.Attribute a ? new Exists(a.bind(c)) : this, c);
         }
 
         @Override public int cost() { return target.cost(); }
@@ -268,7 +282,8 @@ sealed interface Node {
 
     /**
      * A bound leaf whose result is kept per event under a term slot: the first rule to ask
-     * evaluates it, the others read the result. Renders, costs and binds as the leaf.
+     * evaluates it, the others read the result. Renders, costs and binds as the leaf. Every leaf
+     * is memoised once bound: reading a result costs less than the cheapest leaf's compare.
      */
     record Memo(int term, Node leaf) implements Node {
 
@@ -288,5 +303,42 @@ sealed interface Node {
         @Override public int cost() { return leaf.cost(); }
         @Override public int precedence() { return leaf.precedence(); }
         @Override public void render(StringBuilder out) { leaf.render(out); }
+    }
+
+    /**
+     * The memoised operands of a bound {@code AND} or {@code OR} ({@link Memo}, or {@link Not} of
+     * one), read in place: a result already known this event costs no call. Null for an
+     * operator with no such operand (every unbound tree).
+     */
+    record Memos(int[] terms, boolean[] negated, Node[] leaves) {
+
+        static Memos of(Node[] operands) {
+            int[] terms = new int[operands.length];
+            boolean[] negated = new boolean[operands.length];
+            Node[] leaves = new Node[operands.length];
+            boolean any = false;
+            for (int i = 0; i < operands.length; i++) {
+                Node n = operands[i];
+                boolean not = n instanceof Not;
+                if (not) n = ((Not) n).operand();
+                if (n instanceof Memo m) {
+                    terms[i] = m.term();
+                    negated[i] = not;
+                    leaves[i] = m.leaf();
+                    any = true;
+                } else {
+                    terms[i] = -1;
+                }
+            }
+            return any ? new Memos(terms, negated, leaves) : null;
+        }
+
+        /** Operand {@code i}'s result. */
+        boolean matches(int i, Node[] operands, LogEvent e, EventCache c) {
+            int t = terms[i];
+            if (t < 0) return operands[i].matches(e, c);
+            int known = c.term(t);
+            return (known >= 0 ? known == 1 : c.term(t, leaves[i].matches(e, c))) != negated[i];
+        }
     }
 }
