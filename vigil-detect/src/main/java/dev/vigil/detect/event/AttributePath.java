@@ -1,7 +1,10 @@
 package dev.vigil.detect.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ValueNode;
 
 import java.util.function.Predicate;
 
@@ -82,15 +85,33 @@ public final class AttributePath {
     }
 
     private int collect(JsonNode node, int i, JsonNode[] out, int n) {
-        if (node == null || node.isMissingNode()) return n;
+        // class checks first: JsonNode's isObject()/isArray()/get() are megamorphic calls, and this runs per path per event
+        if (node == null || node instanceof MissingNode) return n;
+        if (node instanceof ValueNode) return i == segments.length ? add(node, out, n) : n;
+        if (node instanceof ObjectNode o) {
+            if (i == segments.length) return add(o, out, n);
+            n = collect(o.get(segments[i]), i + 1, out, n);
+            for (int j = i + 1; j < segments.length; j++) {
+                JsonNode child = o.get(joined[i][j]);
+                if (child != null) n = collect(child, j + 1, out, n);
+            }
+            return n;
+        }
+        if (node instanceof ArrayNode a) {
+            for (int k = 0, size = a.size(); k < size; k++) n = collect(a.get(k), i, out, n);
+            return n;
+        }
+        return collectOther(node, i, out, n);
+    }
+
+    /** Any other JsonNode implementation, through the generic API (what {@link #find} does). */
+    private int collectOther(JsonNode node, int i, JsonNode[] out, int n) {
+        if (node.isMissingNode()) return n;
         if (node.isArray()) {
             for (int k = 0, size = node.size(); k < size; k++) n = collect(node.get(k), i, out, n);
             return n;
         }
-        if (i == segments.length) {
-            if (n < out.length) out[n] = node;
-            return n + 1;
-        }
+        if (i == segments.length) return add(node, out, n);
         if (!node.isObject()) return n;
         n = collect(node.get(segments[i]), i + 1, out, n);
         for (int j = i + 1; j < segments.length; j++) {
@@ -98,6 +119,11 @@ public final class AttributePath {
             if (child != null) n = collect(child, j + 1, out, n);
         }
         return n;
+    }
+
+    private static int add(JsonNode node, JsonNode[] out, int n) {
+        if (n < out.length) out[n] = node;
+        return n + 1;
     }
 
     /** The first node at segment {@code i} and below that passes {@code test}, or {@code null}. */

@@ -2,6 +2,7 @@ package dev.vigil.detect.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ValueNode;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -91,7 +92,7 @@ public final class EventCache {
     public boolean anyMatch(int slot, Predicate<JsonNode> test) {
         int n = resolve(slot);
         JsonNode[] v = values[slot];
-        for (int i = 0; i < n; i++) if (!v[i].isObject() && test.test(v[i])) return true;
+        for (int i = 0; i < n; i++) if (!isObject(v[i]) && test.test(v[i])) return true;
         return false;
     }
 
@@ -99,7 +100,7 @@ public final class EventCache {
     public boolean exists(int slot) {
         int n = resolve(slot);
         JsonNode[] v = values[slot];
-        for (int i = 0; i < n; i++) if (!v[i].isNull()) return true;
+        for (int i = 0; i < n; i++) if (v[i] instanceof ObjectNode || !v[i].isNull()) return true;
         return false;
     }
 
@@ -107,7 +108,7 @@ public final class EventCache {
     public JsonNode first(int slot) {
         int n = resolve(slot);
         JsonNode[] v = values[slot];
-        for (int i = 0; i < n; i++) if (!v[i].isObject()) return v[i];
+        for (int i = 0; i < n; i++) if (!isObject(v[i])) return v[i];
         return null;
     }
 
@@ -131,6 +132,11 @@ public final class EventCache {
     public boolean term(int slot, boolean result) {
         terms[slot] = epoch << 1 | (result ? 1 : 0);
         return result;
+    }
+
+    /** {@code n.isObject()}, without the megamorphic call for Jackson's own node classes. */
+    private static boolean isObject(JsonNode n) {
+        return n instanceof ObjectNode || !(n instanceof ValueNode) && n.isObject();
     }
 
     private int resolve(int slot) {
