@@ -23,16 +23,27 @@ public final class EntityCollector {
     private final LinkedHashSet<String> binaries = new LinkedHashSet<>();
     private final Map<String, Long> overflow = new HashMap<>();
     private Entities snapshot;
+    /**
+     * Per input of {@link #add(EventEntities)}, the last value known to be in its set: a signal's
+     * events mostly repeat the previous one's host, user, binary, so an equal string skips the
+     * set lookup.
+     */
+    private final String[] known = new String[8];
 
     void add(EventEntities e) {
-        put("host", hosts, e.host);
-        put("container", containers, e.container);
-        put("image", images, e.image);
-        put("service", services, e.service);
-        put("user", users, e.user);
-        put("ip", ips, e.clientIp);
-        put("ip", ips, e.destIp);
-        put("binary", binaries, e.binary);
+        put(0, "host", hosts, e.host);
+        put(1, "container", containers, e.container);
+        put(2, "image", images, e.image);
+        put(3, "service", services, e.service);
+        put(4, "user", users, e.user);
+        put(5, "ip", ips, e.clientIp);
+        put(6, "ip", ips, e.destIp);
+        put(7, "binary", binaries, e.binary);
+    }
+
+    private void put(int input, String kind, LinkedHashSet<String> set, String v) {
+        if (v == null || v.isEmpty() || v.equals(known[input])) return;
+        if (put(kind, set, v)) known[input] = v; // not when it overflowed: each such value is counted again
     }
 
     /** Adds the entities of a stored signal (when it is resumed after a restart). */
@@ -48,14 +59,17 @@ public final class EntityCollector {
         snapshot = null;
     }
 
-    private void put(String kind, LinkedHashSet<String> set, String v) {
-        if (v == null || v.isEmpty()) return;
+    /** Adds {@code v} unless the kind is full (then counts it as overflow); whether {@code v} is in the set now. */
+    private boolean put(String kind, LinkedHashSet<String> set, String v) {
+        if (v == null || v.isEmpty()) return false;
         if (set.size() < Entities.MAX_PER_KIND) {
             if (set.add(v)) snapshot = null; // one lookup, whether new or known
-        } else if (!set.contains(v)) {
-            overflow.merge(kind, 1L, Long::sum);
-            snapshot = null;
+            return true;
         }
+        if (set.contains(v)) return true;
+        overflow.merge(kind, 1L, Long::sum);
+        snapshot = null;
+        return false;
     }
 
     public Entities snapshot() {
