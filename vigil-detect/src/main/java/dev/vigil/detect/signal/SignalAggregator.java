@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -167,6 +168,7 @@ public final class SignalAggregator {
             out.add(toSignal(s, nowMillis));
         }
         dirty.clear();
+        sampleTrees.clear();
         return out;
     }
 
@@ -182,7 +184,19 @@ public final class SignalAggregator {
      * process tree depend only on the first event, so they are rendered at the first drain and
      * reused: a hot signal drained at every commit costs its counters, entities and latest sample.
      */
-    private static Signal toSignal(Open s, long now) {
+    /**
+     * Sample trees made in this drain, by event: an event detected by several rules is the
+     * sample of several signals, and is rendered once for all of them (samples are read-only).
+     */
+    private final IdentityHashMap<LogEvent, ObjectNode> sampleTrees = new IdentityHashMap<>();
+
+    private ObjectNode sample(LogEvent e) {
+        ObjectNode tree = sampleTrees.get(e);
+        if (tree == null) sampleTrees.put(e, tree = LogEventJson.toTree(e));
+        return tree;
+    }
+
+    private Signal toSignal(Open s, long now) {
         Signal prev = s.rendered;
         if (prev == null) {
             prev = render(s, now);
@@ -191,7 +205,7 @@ public final class SignalAggregator {
         }
         List<ObjectNode> samples = prev.samples();
         if (s.last != null && s.last != s.first && s.last != s.renderedLast) {
-            samples = List.of(samples.getFirst(), LogEventJson.toTree(s.last));
+            samples = List.of(samples.getFirst(), sample(s.last));
             s.renderedLast = s.last;
         }
         return s.rendered = new Signal(prev.id(), prev.ruleId(), prev.ruleName(), prev.title(), prev.message(), s.severity,
@@ -199,7 +213,7 @@ public final class SignalAggregator {
                 prev.tactic(), prev.technique(), prev.tags(), prev.triage(), s.entities.snapshot(), samples, prev.processTree());
     }
 
-    private static Signal render(Open s, long now) {
+    private Signal render(Open s, long now) {
         DetectionRule r = s.rule;
         LogEvent sample = s.first;
         LinkedHashSet<String> tagSet = new LinkedHashSet<>(renderAll(r.tags(), sample));
@@ -212,8 +226,8 @@ public final class SignalAggregator {
         var fields = r.queries().getFirst().groupBy();
         for (int i = 0; i < fields.size() && i < s.group.size(); i++) groupBy.put(fields.get(i).name(), s.group.value(i));
         List<ObjectNode> samples = new ArrayList<>(2);
-        samples.add(LogEventJson.toTree(s.first));
-        if (s.last != null && s.last != s.first) samples.add(LogEventJson.toTree(s.last));
+        samples.add(sample(s.first));
+        if (s.last != null && s.last != s.first) samples.add(sample(s.last));
         String title = Templates.render(r.name(), sample);
         return new Signal(s.id, r.id(), r.name(), title, Templates.render(r.message(), sample), s.severity,
                 SignalStatus.OPEN, null, null, groupBy, s.count, s.firstSeen, s.lastSeen, s.createdAt, now, tactic,
