@@ -128,7 +128,32 @@ public final class AttributePath {
 
     /** The first node at segment {@code i} and below that passes {@code test}, or {@code null}. */
     private JsonNode find(JsonNode node, int i, Predicate<JsonNode> test, boolean leavesOnly) {
-        if (node == null || node.isMissingNode()) return null;
+        if (node == null || node instanceof MissingNode) return null;
+        if (node instanceof ValueNode) return i == segments.length && test.test(node) ? node : null;
+        if (node instanceof ObjectNode o) {
+            if (i == segments.length) return !leavesOnly && test.test(o) ? o : null;
+            JsonNode found = find(o.get(segments[i]), i + 1, test, leavesOnly);
+            if (found != null) return found;
+            // literal dotted keys: "usr.name" as one key, or "process" -> "file.path"
+            for (int j = i + 1; j < segments.length; j++) {
+                JsonNode child = o.get(joined[i][j]);
+                if (child != null && (found = find(child, j + 1, test, leavesOnly)) != null) return found;
+            }
+            return null;
+        }
+        if (node instanceof ArrayNode a) {
+            for (int k = 0, n = a.size(); k < n; k++) {
+                JsonNode found = find(a.get(k), i, test, leavesOnly);
+                if (found != null) return found;
+            }
+            return null;
+        }
+        return findOther(node, i, test, leavesOnly);
+    }
+
+    /** Any other JsonNode implementation, through the generic API. */
+    private JsonNode findOther(JsonNode node, int i, Predicate<JsonNode> test, boolean leavesOnly) {
+        if (node.isMissingNode()) return null;
         if (node.isArray()) {
             for (int k = 0, n = node.size(); k < n; k++) {
                 JsonNode found = find(node.get(k), i, test, leavesOnly);
@@ -140,7 +165,6 @@ public final class AttributePath {
         if (!node.isObject()) return null;
         JsonNode found = find(node.get(segments[i]), i + 1, test, leavesOnly);
         if (found != null) return found;
-        // literal dotted keys: "usr.name" as one key, or "process" -> "file.path"
         for (int j = i + 1; j < segments.length; j++) {
             JsonNode child = node.get(joined[i][j]);
             if (child != null && (found = find(child, j + 1, test, leavesOnly)) != null) return found;

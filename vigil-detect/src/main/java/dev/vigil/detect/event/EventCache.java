@@ -18,9 +18,11 @@ import java.util.function.Predicate;
  *
  * <p>Slots are numbered when rules are loaded ({@link #slot}, {@link #term}); {@link #reset} starts
  * the next event. Nothing is cleared per event: each entry remembers the event (an epoch) it was
- * resolved for, and buffers are reused, so the steady state allocates nothing. A path resolves
- * to every node {@link AttributePath} reaches, in its order, so {@link #anyMatch}, {@link #exists},
- * {@link #first} and {@link #firstText} answer exactly as the path's own methods do.
+ * resolved for, and buffers are reused, so the steady state allocates nothing. For
+ * {@link #anyMatch} and {@link #exists} a path resolves to every node {@link AttributePath}
+ * reaches, in its order; {@link #firstText} (group-by fields, entities, the index) walks only to
+ * the first value unless all are there already, and keeps the text. Every answer is exactly the
+ * path's own.
  *
  * <p>Single-threaded: one per engine.
  */
@@ -106,13 +108,15 @@ public final class EventCache {
 
     /** Same as {@link AttributePath#first}. */
     public JsonNode first(int slot) {
-        int n = resolve(slot);
+        // group-by fields, entities and the index need the first value only: walk no further unless the values are here anyway
+        if (resolvedAt[slot] != epoch) return paths[slot].first(root);
+        int n = counts[slot];
         JsonNode[] v = values[slot];
         for (int i = 0; i < n; i++) if (!isObject(v[i])) return v[i];
         return null;
     }
 
-    /** Same as {@link AttributePath#firstText}; a number's text is made once per event. */
+    /** Same as {@link AttributePath#firstText}; once per event (a number's text is made once). */
     public String firstText(int slot) {
         if (textAt[slot] == epoch) return texts[slot];
         JsonNode n = first(slot);
