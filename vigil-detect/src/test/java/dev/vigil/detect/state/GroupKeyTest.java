@@ -57,4 +57,36 @@ class GroupKeyTest {
         });
         assertThat(keys).containsExactlyInAnyOrder("alice", "bob", "carol");
     }
+
+    @Test
+    void packedValuesNeverRunTogether() {
+        String[][] distinct = {{"a|b", "c"}, {"a", "b|c"}, {"", "x"}, {"x", ""}, {"x"}, {"", "", "x"}, {null, "x"}, {"null", "x"},
+                {"\u0000\u0001", ""}, {"\u0000", "\u0001"}, {"x".repeat(70_000), "y"}, {"x".repeat(70_000) + "y"}};
+        for (int i = 0; i < distinct.length; i++) {
+            GroupKey a = new GroupKey(distinct[i].clone());
+            assertThat(a.hashCode()).isEqualTo(java.util.Arrays.hashCode(distinct[i]));
+            assertThat(a.size()).isEqualTo(distinct[i].length);
+            for (int v = 0; v < distinct[i].length; v++) assertThat(a.value(v)).isEqualTo(distinct[i][v]);
+            assertThat(a.values()).containsExactly(distinct[i]);
+            assertThat(a.toString()).isEqualTo(String.join("|", distinct[i]));
+            for (int j = 0; j < distinct.length; j++) {
+                GroupKey b = new GroupKey(distinct[j].clone());
+                if (i == j) assertThat(a).isEqualTo(b);
+                else assertThat(a).as("%s vs %s", a, b).isNotEqualTo(b);
+            }
+        }
+    }
+
+    @Test
+    void aScratchKeyGrowsForLongValuesAndStaysEqualToItsCopy() {
+        GroupKey scratch = GroupKey.scratch(2);
+        for (String v : new String[] {"a", "x".repeat(1000), "b", "y".repeat(5000), ""}) {
+            scratch.set(0, v);
+            scratch.set(1, "203.0.113.9");
+            scratch.rehash();
+            GroupKey stored = scratch.stored();
+            assertThat(stored).isEqualTo(scratch).isEqualTo(new GroupKey(new String[] {v, "203.0.113.9"}));
+            assertThat(stored.value(0)).isEqualTo(v);
+        }
+    }
 }
