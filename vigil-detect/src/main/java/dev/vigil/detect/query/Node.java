@@ -34,9 +34,9 @@ sealed interface Node {
 
     /**
      * This node reading attributes and shared term results through {@code c}'s slots: the same
-     * conditions, evaluated by {@link #matches} with that cache. Leaves that cost more than a
-     * field compare are memoised per event under their canonical text, so a condition written in
-     * many rules ({@code @evt.outcome:failure}) is evaluated once per event.
+     * conditions, evaluated by {@link #matches} with that cache. Every leaf is memoised per event
+     * under its canonical text, so a condition written in many rules ({@code source:sshd},
+     * {@code @evt.outcome:failure}) is evaluated once per event.
      */
     default Node bind(EventCache c) { return this; }
 
