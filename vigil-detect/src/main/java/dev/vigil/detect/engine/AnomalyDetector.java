@@ -1,5 +1,6 @@
 package dev.vigil.detect.engine;
 
+import dev.vigil.detect.event.EventCache;
 import dev.vigil.detect.event.LogEvent;
 import dev.vigil.detect.rule.DetectionRule;
 import dev.vigil.detect.state.GroupKey;
@@ -46,7 +47,7 @@ final class AnomalyDetector implements Detector {
         long lastTime;
     }
 
-    @Override public void onEvent(LogEvent e, boolean[] matched, GroupKey key, Emitter out) {
+    @Override public void onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key, Emitter out) {
         Group g = state.getOrCreate(key, k -> new Group());
         long t = e.time();
         g.lastTime = Math.max(g.lastTime, t);

@@ -1,6 +1,7 @@
 package dev.vigil.detect.engine;
 
 import dev.vigil.detect.event.AttributePath;
+import dev.vigil.detect.event.EventCache;
 import dev.vigil.detect.event.FieldRef;
 import dev.vigil.detect.event.LogEvent;
 import dev.vigil.detect.query.Query;
@@ -31,6 +32,11 @@ import java.util.concurrent.atomic.LongAdder;
  * the rule's detector ({@link Method}) decides whether a case fires. Detections pass the
  * suppressions, then join or open a signal in the {@link SignalAggregator}.
  *
+ * <p>Each event is looked at through an {@link EventCache}: every attribute path and query term
+ * the rules use gets a slot when rules are loaded, and is resolved (evaluated) at most once per
+ * event however many rules read it. Group keys are probed with a per-query scratch key; a key
+ * is allocated only for a new group or signal.
+ *
  * <p>Time is event time: windows and keep-alives use the events' own timestamps, so a replay
  * of recorded events gives the signals a live run gave. The watermark trails the newest event
  * time by the largest rule lateness; windowed methods count events older than their rule's
@@ -49,6 +55,11 @@ public final class DetectionEngine {
         final long lateness;
         final boolean[] matched;
         Detector.Emitter emitter;
+        /** The queries and group-by fields bound to the engine's current {@link EventCache} (rebound at each rule change). */
+        Query.Bound[] queries;
+        FieldRef.Bound[][] groupBy;
+        /** Per query, the key its group is looked up with: refilled per event, never kept. */
+        GroupKey[] scratch;
 
         Compiled(DetectionRule rule, Detector detector, RuleStats stats) {
             this.rule = rule;
@@ -64,6 +75,22 @@ public final class DetectionEngine {
         public RuleStats stats() { return stats; }
 
         public int groups() { return detector.groups(); }
+
+        void bind(EventCache cache) {
+            List<RuleQuery> qs = rule.queries();
+            queries = new Query.Bound[qs.size()];
+            groupBy = new FieldRef.Bound[qs.size()][];
+            scratch = new GroupKey[qs.size()];
+            for (int i = 0; i < qs.size(); i++) {
+                RuleQuery q = qs.get(i);
+                queries[i] = q.query().bind(cache);
+                List<FieldRef> fields = q.groupBy();
+                groupBy[i] = new FieldRef.Bound[fields.size()];
+                for (int f = 0; f < fields.size(); f++) groupBy[i][f] = fields.get(f).bind(cache);
+                scratch[i] = fields.isEmpty() ? GroupKey.NONE : GroupKey.scratch(fields.size());
+            }
+            detector.bind(cache);
+        }
     }
 
     private record ActiveSuppression(Suppression suppression, Query query, LongAdder count) {}
@@ -77,6 +104,8 @@ public final class DetectionEngine {
     private Map<String, Compiled> rules = new LinkedHashMap<>();
     private Map<String, SourceBucket> bySource = Map.of();
     private Compiled[] anySource = new Compiled[0];
+    private EventCache cache = new EventCache();
+    private int evtNameSlot;
     private List<ActiveSuppression> suppressions = List.of();
     private final Map<String, LongAdder> suppressedCounts = new HashMap<>();
 
@@ -115,6 +144,12 @@ public final class DetectionEngine {
         }
         Map<String, SourceBucket> frozen = new HashMap<>();
         index.forEach((k, v) -> frozen.put(k, SourceBucket.of(v)));
+        // a fresh cache per rule set: its slots are exactly what these rules read
+        EventCache fresh = new EventCache();
+        evtNameSlot = fresh.slot(EVT_NAME);
+        for (Compiled c : next.values()) c.bind(fresh);
+        aggregator.bind(fresh);
+        this.cache = fresh;
         this.rules = next;
         this.bySource = frozen;
         this.anySource = any.toArray(Compiled[]::new);
@@ -185,28 +220,30 @@ public final class DetectionEngine {
         events.increment();
         long t = e.time();
         if (t > newest) newest = t;
+        EventCache ec = cache;
+        ec.reset(e);
         SourceBucket bucket = bySource.get(e.source());
         if (bucket != null) {
             if (!bucket.byEventName.isEmpty()) {
-                String name = EVT_NAME.firstText(e.attributes());
+                String name = ec.firstText(evtNameSlot);
                 Compiled[] named = name == null ? null : bucket.byEventName.get(name);
-                if (named != null) for (Compiled c : named) run(c, e);
+                if (named != null) for (Compiled c : named) run(c, e, ec);
             }
-            for (Compiled c : bucket.anyEventName) run(c, e);
+            for (Compiled c : bucket.anyEventName) run(c, e, ec);
         }
-        for (Compiled c : anySource) run(c, e);
+        for (Compiled c : anySource) run(c, e, ec);
         if (newest >= nextExpiry) {
             expire(newest);
             nextExpiry = newest + limits.expireEvery().toMillis();
         }
     }
 
-    private void run(Compiled c, LogEvent e) {
-        List<RuleQuery> qs = c.rule.queries();
+    private void run(Compiled c, LogEvent e, EventCache ec) {
+        Query.Bound[] qs = c.queries;
         boolean any = false;
         int firstMatched = -1;
-        for (int i = 0; i < qs.size(); i++) {
-            boolean m = qs.get(i).query().matches(e);
+        for (int i = 0; i < qs.length; i++) {
+            boolean m = qs[i].matches(ec);
             c.matched[i] = m;
             if (m && !any) {
                 any = true;
@@ -220,8 +257,8 @@ public final class DetectionEngine {
             lateEvents.increment();
             return;
         }
-        GroupKey key = groupKey(qs.get(firstMatched).groupBy(), e);
-        c.detector.onEvent(e, c.matched, key, c.emitter);
+        GroupKey key = groupKey(c.groupBy[firstMatched], c.scratch[firstMatched], ec);
+        c.detector.onEvent(e, ec, c.matched, key, c.emitter);
     }
 
     /**
@@ -282,14 +319,14 @@ public final class DetectionEngine {
         aggregator.add(c.rule, caseIndex, group, e);
     }
 
-    private static GroupKey groupKey(List<FieldRef> fields, LogEvent e) {
-        if (fields.isEmpty()) return GroupKey.NONE;
-        String[] v = new String[fields.size()];
-        for (int i = 0; i < v.length; i++) {
-            String s = fields.get(i).text(e);
-            v[i] = s == null ? "" : s;
+    /** The event's group in {@code scratch} (valid until the next event; kept as {@link GroupKey#stored()}). */
+    private static GroupKey groupKey(FieldRef.Bound[] fields, GroupKey scratch, EventCache ec) {
+        if (fields.length == 0) return GroupKey.NONE;
+        for (int i = 0; i < fields.length; i++) {
+            String s = fields[i].text(ec);
+            scratch.set(i, s == null ? "" : s);
         }
-        return new GroupKey(v);
+        return scratch.rehash();
     }
 
     private void expire(long newestTime) {

@@ -1,5 +1,6 @@
 package dev.vigil.detect.engine;
 
+import dev.vigil.detect.event.EventCache;
 import dev.vigil.detect.event.LogEvent;
 import dev.vigil.detect.state.GroupKey;
 
@@ -10,8 +11,16 @@ import dev.vigil.detect.state.GroupKey;
  */
 sealed interface Detector permits MatchDetector, ThresholdDetector, NewValueDetector, SequenceDetector, AnomalyDetector {
 
-    /** @param matched which of the rule's queries the event matched */
-    void onEvent(LogEvent e, boolean[] matched, GroupKey key, Emitter out);
+    /**
+     * @param c       the event's lookups ({@code c.event() == e}), bound by {@link #bind}
+     * @param matched which of the rule's queries the event matched
+     * @param key     the event's group; may be a scratch key refilled for the next event: keep
+     *                {@link GroupKey#stored()}
+     */
+    void onEvent(LogEvent e, EventCache c, boolean[] matched, GroupKey key, Emitter out);
+
+    /** Binds the fields the detector reads from events (distinct, metric) to {@code c}'s slots; at rule load. */
+    default void bind(EventCache c) {}
 
     /** Drops state that can no longer matter once event time has reached {@code watermark}. */
     void expire(long watermark);

@@ -15,7 +15,14 @@ final class DistinctCounter {
 
     private final long windowMillis;
     private final int maxValues;
-    private final LinkedHashMap<String, Long> lastSeen = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<String, LastSeen> lastSeen = new LinkedHashMap<>(16, 0.75f, true);
+
+    /** Updated in place: a value seen again costs one lookup (which also moves it to the tail). */
+    private static final class LastSeen {
+        long time;
+
+        LastSeen(long time) { this.time = time; }
+    }
 
     DistinctCounter(long windowMillis, int maxValues) {
         this.windowMillis = windowMillis;
@@ -23,22 +30,22 @@ final class DistinctCounter {
     }
 
     void add(String value, long time, StateStats stats) {
-        Long prev = lastSeen.get(value);
+        LastSeen prev = lastSeen.get(value);
         if (prev != null) {
-            if (time > prev) lastSeen.put(value, time);
+            if (time > prev.time) prev.time = time;
             return;
         }
         if (lastSeen.size() >= maxValues) {
             stats.valueOverflows.increment();
             return;
         }
-        lastSeen.put(value, time);
+        lastSeen.put(value, new LastSeen(time));
     }
 
     long count(long time) {
         long start = time - windowMillis;
-        for (Iterator<Map.Entry<String, Long>> it = lastSeen.entrySet().iterator(); it.hasNext(); ) {
-            if (it.next().getValue() <= start) it.remove();
+        for (Iterator<Map.Entry<String, LastSeen>> it = lastSeen.entrySet().iterator(); it.hasNext(); ) {
+            if (it.next().getValue().time <= start) it.remove();
             else break;
         }
         return lastSeen.size();

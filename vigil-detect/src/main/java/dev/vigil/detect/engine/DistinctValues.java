@@ -1,7 +1,7 @@
 package dev.vigil.detect.engine;
 
+import dev.vigil.detect.event.EventCache;
 import dev.vigil.detect.event.FieldRef;
-import dev.vigil.detect.event.LogEvent;
 
 import java.util.List;
 
@@ -10,11 +10,17 @@ final class DistinctValues {
 
     private DistinctValues() {}
 
-    static String of(List<FieldRef> fields, LogEvent e) {
-        if (fields.size() == 1) return fields.getFirst().text(e);
+    static FieldRef.Bound[] bind(List<FieldRef> fields, EventCache c) {
+        FieldRef.Bound[] out = new FieldRef.Bound[fields.size()];
+        for (int i = 0; i < out.length; i++) out[i] = fields.get(i).bind(c);
+        return out;
+    }
+
+    static String of(FieldRef.Bound[] fields, EventCache c) {
+        if (fields.length == 1) return fields[0].text(c);
         StringBuilder b = new StringBuilder();
-        for (FieldRef f : fields) {
-            String v = f.text(e);
+        for (FieldRef.Bound f : fields) {
+            String v = f.text(c);
             if (v == null) return null;
             if (!b.isEmpty()) b.append('\u001f');
             b.append(v);

@@ -1,5 +1,6 @@
 package dev.vigil.detect.engine;
 
+import dev.vigil.detect.event.EventCache;
 import dev.vigil.detect.event.LogEvent;
 import dev.vigil.detect.rule.DetectionRule;
 import dev.vigil.detect.state.GroupKey;
@@ -19,7 +20,7 @@ final class MatchDetector implements Detector {
         this.values = new double[rule.queries().size()];
     }
 
-    @Override public void onEvent(LogEvent e, boolean[] matched, GroupKey key, Emitter out) {
+    @Override public void onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key, Emitter out) {
         for (int i = 0; i < values.length; i++) values[i] = matched[i] ? 1 : 0;
         int c = Cases.first(rule, values);
         if (c >= 0) out.detect(c, key, e);

@@ -1,5 +1,7 @@
 package dev.vigil.detect.engine;
 
+import dev.vigil.detect.event.EventCache;
+import dev.vigil.detect.event.FieldRef;
 import dev.vigil.detect.event.LogEvent;
 import dev.vigil.detect.rule.DetectionRule;
 import dev.vigil.detect.rule.DetectionRule.RuleQuery;
@@ -24,6 +26,8 @@ final class NewValueDetector implements Detector {
     private final long learning;
     private final long forget;
     private final double[] values;
+    /** Per query, its metric bound to the engine's {@link EventCache} (null without one). */
+    private FieldRef.Bound[] metrics;
     private long learningStarted = Long.MIN_VALUE;
 
     NewValueDetector(DetectionRule rule, KeyedState<Group> state, StateStats stats, int maxValues) {
@@ -37,11 +41,18 @@ final class NewValueDetector implements Detector {
     }
 
     static final class Group {
-        final HashMap<String, Long> lastSeen = new HashMap<>();
+        final HashMap<String, LastSeen> lastSeen = new HashMap<>();
         long lastTime;
     }
 
-    @Override public void onEvent(LogEvent e, boolean[] matched, GroupKey key, Emitter out) {
+    /** Updated in place: a known value costs one lookup and no boxing. */
+    static final class LastSeen {
+        long time;
+
+        LastSeen(long time) { this.time = time; }
+    }
+
+    @Override public void onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key, Emitter out) {
         long t = e.time();
         if (learningStarted == Long.MIN_VALUE) learningStarted = t;
         boolean learned = t >= learningStarted + learning;
@@ -52,15 +63,16 @@ final class NewValueDetector implements Detector {
             values[q] = 0;
             RuleQuery query = rule.queries().get(q);
             if (!matched[q] || query.metric() == null) continue;
-            String v = query.metric().text(e);
+            String v = metrics[q].text(ec);
             if (v == null) continue;
-            Long seen = g.lastSeen.get(v);
-            boolean isNew = seen == null || (forget > 0 && t - seen > forget);
+            LastSeen seen = g.lastSeen.get(v);
+            boolean isNew = seen == null || (forget > 0 && t - seen.time > forget);
             if (seen == null && g.lastSeen.size() >= maxValues) {
                 stats.valueOverflows.increment();
                 continue; // not remembered, so not reported either: a bounded group can't tell new from known
             }
-            if (seen == null || t > seen) g.lastSeen.put(v, t);
+            if (seen == null) g.lastSeen.put(v, new LastSeen(t));
+            else if (t > seen.time) seen.time = t;
             if (isNew && learned) {
                 values[q] = 1;
                 fresh = true;
@@ -71,6 +83,16 @@ final class NewValueDetector implements Detector {
         if (c >= 0) out.detect(c, key, e);
     }
 
+    @Override public void bind(EventCache c) {
+        var queries = rule.queries();
+        FieldRef.Bound[] bound = new FieldRef.Bound[queries.size()];
+        for (int q = 0; q < bound.length; q++) {
+            FieldRef m = queries.get(q).metric();
+            bound[q] = m == null ? null : m.bind(c);
+        }
+        metrics = bound;
+    }
+
     /** Learning start is rule state too: restored with the rest so a restart doesn't learn again. */
     long learningStarted() { return learningStarted; }
 
@@ -78,7 +100,7 @@ final class NewValueDetector implements Detector {
 
     @Override public void expire(long watermark) {
         if (forget <= 0) return;
-        state.forEach((k, g) -> g.lastSeen.values().removeIf(seen -> seen < watermark - forget));
+        state.forEach((k, g) -> g.lastSeen.values().removeIf(seen -> seen.time < watermark - forget));
         state.removeIf((k, g) -> g.lastSeen.isEmpty());
     }
 

@@ -1,5 +1,6 @@
 package dev.vigil.detect.engine;
 
+import dev.vigil.detect.event.EventCache;
 import dev.vigil.detect.event.LogEvent;
 import dev.vigil.detect.rule.DetectionRule;
 import dev.vigil.detect.rule.DetectionRule.Step;
@@ -33,6 +34,9 @@ final class SequenceDetector implements Detector {
         this.longest = steps.stream().mapToLong(s -> s.window().toMillis()).sum();
     }
 
+    /** A field, not a lambda per call: {@code Group} is an inner class, so the lambda would capture {@code this}. */
+    private final java.util.function.Function<GroupKey, Group> newGroup = k -> new Group();
+
     final class Group {
         int step;
         long stepStarted;
@@ -41,8 +45,8 @@ final class SequenceDetector implements Detector {
         long lastTime;
     }
 
-    @Override public void onEvent(LogEvent e, boolean[] matched, GroupKey key, Emitter out) {
-        Group g = state.getOrCreate(key, k -> new Group());
+    @Override public void onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key, Emitter out) {
+        Group g = state.getOrCreate(key, newGroup);
         long t = e.time();
         g.lastTime = Math.max(g.lastTime, t);
         if (g.step > 0 && t - g.stepStarted > steps.get(g.step).window().toMillis()) reset(g);

@@ -1,5 +1,7 @@
 package dev.vigil.detect.engine;
 
+import dev.vigil.detect.event.EventCache;
+import dev.vigil.detect.event.FieldRef;
 import dev.vigil.detect.event.LogEvent;
 import dev.vigil.detect.rule.DetectionRule;
 import dev.vigil.detect.rule.DetectionRule.Aggregation;
@@ -21,6 +23,8 @@ final class ThresholdDetector implements Detector {
     private final long window;
     private final int maxDistinct;
     private final double[] values;
+    /** Per query, its distinct fields bound to the engine's {@link EventCache}. */
+    private FieldRef.Bound[][] distinctFields;
 
     ThresholdDetector(DetectionRule rule, KeyedState<Group> state, StateStats stats, int maxDistinct) {
         this.rule = rule;
@@ -31,14 +35,17 @@ final class ThresholdDetector implements Detector {
         this.values = new double[rule.queries().size()];
     }
 
+    /** A field, not a lambda per call: {@code Group} is an inner class, so the lambda would capture {@code this}. */
+    private final java.util.function.Function<GroupKey, Group> newGroup = k -> new Group();
+
     final class Group {
         final WindowCounter[] counts = new WindowCounter[values.length];
         final DistinctCounter[] distinct = new DistinctCounter[values.length];
         long lastTime;
     }
 
-    @Override public void onEvent(LogEvent e, boolean[] matched, GroupKey key, Emitter out) {
-        Group g = state.getOrCreate(key, k -> new Group());
+    @Override public void onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key, Emitter out) {
+        Group g = state.getOrCreate(key, newGroup);
         long t = e.time();
         var queries = rule.queries();
         for (int q = 0; q < values.length; q++) {
@@ -46,7 +53,7 @@ final class ThresholdDetector implements Detector {
             var query = queries.get(q);
             if (query.aggregation() == Aggregation.CARDINALITY) {
                 if (g.distinct[q] == null) g.distinct[q] = new DistinctCounter(window, maxDistinct);
-                String v = DistinctValues.of(query.distinct(), e);
+                String v = DistinctValues.of(distinctFields[q], ec);
                 if (v != null) g.distinct[q].add(v, t, stats);
             } else {
                 if (g.counts[q] == null) g.counts[q] = new WindowCounter(window);
@@ -59,6 +66,13 @@ final class ThresholdDetector implements Detector {
         }
         int c = Cases.first(rule, values);
         if (c >= 0) out.detect(c, key, e);
+    }
+
+    @Override public void bind(EventCache c) {
+        var queries = rule.queries();
+        FieldRef.Bound[][] bound = new FieldRef.Bound[queries.size()][];
+        for (int q = 0; q < bound.length; q++) bound[q] = DistinctValues.bind(queries.get(q).distinct(), c);
+        distinctFields = bound;
     }
 
     @Override public void expire(long watermark) {

@@ -1,7 +1,10 @@
 package dev.vigil.detect.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ValueNode;
 
 import java.util.function.Predicate;
 
@@ -28,12 +31,14 @@ public final class AttributePath {
 
     private AttributePath(String dotted) {
         this.dotted = dotted;
+        // interned like the field names Jackson's parser interns, so key comparisons are mostly identity checks
         this.segments = dotted.split("\\.", -1);
+        for (int i = 0; i < segments.length; i++) segments[i] = segments[i].intern();
         this.joined = new String[segments.length][segments.length];
         for (int i = 0; i < segments.length; i++) {
             StringBuilder key = new StringBuilder(segments[i]);
             for (int j = i + 1; j < segments.length; j++) {
-                joined[i][j] = key.append('.').append(segments[j]).toString();
+                joined[i][j] = key.append('.').append(segments[j]).toString().intern();
             }
         }
     }
@@ -69,9 +74,86 @@ public final class AttributePath {
         return n == null || n.isNull() || n.isContainerNode() ? null : n.asText();
     }
 
+    /**
+     * Every node this path reaches, in the order {@link #anyMatch}, {@link #exists} and {@link #first}
+     * visit them: arrays fanned out (never an array itself), objects and JSON {@code null} included.
+     * Writes the first {@code out.length} into {@code out} and returns how many there are, so a
+     * caller whose buffer was too small grows it and calls again. Allocates nothing.
+     */
+    public int collect(ObjectNode root, JsonNode[] out) {
+        return collect(root, 0, out, 0);
+    }
+
+    private int collect(JsonNode node, int i, JsonNode[] out, int n) {
+        // class checks first: JsonNode's isObject()/isArray()/get() are megamorphic calls, and this runs per path per event
+        if (node == null || node instanceof MissingNode) return n;
+        if (node instanceof ValueNode) return i == segments.length ? add(node, out, n) : n;
+        if (node instanceof ObjectNode o) {
+            if (i == segments.length) return add(o, out, n);
+            n = collect(o.get(segments[i]), i + 1, out, n);
+            for (int j = i + 1; j < segments.length; j++) {
+                JsonNode child = o.get(joined[i][j]);
+                if (child != null) n = collect(child, j + 1, out, n);
+            }
+            return n;
+        }
+        if (node instanceof ArrayNode a) {
+            for (int k = 0, size = a.size(); k < size; k++) n = collect(a.get(k), i, out, n);
+            return n;
+        }
+        return collectOther(node, i, out, n);
+    }
+
+    /** Any other JsonNode implementation, through the generic API (what {@link #find} does). */
+    private int collectOther(JsonNode node, int i, JsonNode[] out, int n) {
+        if (node.isMissingNode()) return n;
+        if (node.isArray()) {
+            for (int k = 0, size = node.size(); k < size; k++) n = collect(node.get(k), i, out, n);
+            return n;
+        }
+        if (i == segments.length) return add(node, out, n);
+        if (!node.isObject()) return n;
+        n = collect(node.get(segments[i]), i + 1, out, n);
+        for (int j = i + 1; j < segments.length; j++) {
+            JsonNode child = node.get(joined[i][j]);
+            if (child != null) n = collect(child, j + 1, out, n);
+        }
+        return n;
+    }
+
+    private static int add(JsonNode node, JsonNode[] out, int n) {
+        if (n < out.length) out[n] = node;
+        return n + 1;
+    }
+
     /** The first node at segment {@code i} and below that passes {@code test}, or {@code null}. */
     private JsonNode find(JsonNode node, int i, Predicate<JsonNode> test, boolean leavesOnly) {
-        if (node == null || node.isMissingNode()) return null;
+        if (node == null || node instanceof MissingNode) return null;
+        if (node instanceof ValueNode) return i == segments.length && test.test(node) ? node : null;
+        if (node instanceof ObjectNode o) {
+            if (i == segments.length) return !leavesOnly && test.test(o) ? o : null;
+            JsonNode found = find(o.get(segments[i]), i + 1, test, leavesOnly);
+            if (found != null) return found;
+            // literal dotted keys: "usr.name" as one key, or "process" -> "file.path"
+            for (int j = i + 1; j < segments.length; j++) {
+                JsonNode child = o.get(joined[i][j]);
+                if (child != null && (found = find(child, j + 1, test, leavesOnly)) != null) return found;
+            }
+            return null;
+        }
+        if (node instanceof ArrayNode a) {
+            for (int k = 0, n = a.size(); k < n; k++) {
+                JsonNode found = find(a.get(k), i, test, leavesOnly);
+                if (found != null) return found;
+            }
+            return null;
+        }
+        return findOther(node, i, test, leavesOnly);
+    }
+
+    /** Any other JsonNode implementation, through the generic API. */
+    private JsonNode findOther(JsonNode node, int i, Predicate<JsonNode> test, boolean leavesOnly) {
+        if (node.isMissingNode()) return null;
         if (node.isArray()) {
             for (int k = 0, n = node.size(); k < n; k++) {
                 JsonNode found = find(node.get(k), i, test, leavesOnly);
@@ -83,7 +165,6 @@ public final class AttributePath {
         if (!node.isObject()) return null;
         JsonNode found = find(node.get(segments[i]), i + 1, test, leavesOnly);
         if (found != null) return found;
-        // literal dotted keys: "usr.name" as one key, or "process" -> "file.path"
         for (int j = i + 1; j < segments.length; j++) {
             JsonNode child = node.get(joined[i][j]);
             if (child != null && (found = find(child, j + 1, test, leavesOnly)) != null) return found;

@@ -41,6 +41,22 @@ public final class FieldRef {
         return path.firstText(e.attributes());
     }
 
+    /** This field read through {@code cache} (its attribute path gets a slot there): for rule load, not per event. */
+    public Bound bind(EventCache cache) {
+        return new Bound(reserved, path == null ? -1 : cache.slot(path));
+    }
+
+    /** A field bound to an {@link EventCache}'s slot: {@link #text} equals {@link FieldRef#text} on the cache's event. */
+    public record Bound(String reserved, int slot) {
+        public String text(EventCache c) {
+            if (reserved != null) {
+                String v = c.event().reserved(reserved);
+                return v == null || v.isEmpty() ? null : v;
+            }
+            return c.firstText(slot);
+        }
+    }
+
     @Override public String toString() { return name; }
     @Override public boolean equals(Object o) { return o instanceof FieldRef f && f.name.equals(name); }
     @Override public int hashCode() { return name.hashCode(); }

@@ -28,7 +28,7 @@ public final class LogEventJson {
     public static ObjectNode toTree(LogEvent e) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("id", e.id());
-        o.put("time", Instant.ofEpochMilli(e.time()).toString());
+        o.put("time", isoInstant(e.time()));
         o.put("host", e.host());
         o.put("source", e.source());
         o.put("service", e.service());
@@ -38,6 +38,53 @@ public final class LogEventJson {
         for (String t : e.tags()) tags.add(t);
         o.set("attributes", e.attributes());
         return o;
+    }
+
+    /** The first millisecond of year 10000: from there on {@link Instant#toString} writes a sign and five digits. */
+    private static final long YEAR_10000 = 253_402_300_800_000L;
+
+    /**
+     * {@code Instant.ofEpochMilli(millis).toString()} ({@code 2026-11-22T10:00:00.123Z}, no fraction
+     * when it is zero), written directly for 1970 to 9999: samples are rendered at every drain,
+     * and the formatter's temporaries were most of what that allocated.
+     */
+    static String isoInstant(long millis) {
+        if (millis < 0 || millis >= YEAR_10000) return Instant.ofEpochMilli(millis).toString();
+        long days = millis / 86_400_000L;
+        int ms = (int) (millis % 86_400_000L);
+        // civil date from days since 1970-01-01 (H. Hinnant's algorithm, era of 400 years)
+        long z = days + 719_468;
+        long era = z / 146_097;
+        int doe = (int) (z - era * 146_097);
+        int yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        int mp = (5 * doy + 2) / 153;
+        int day = doy - (153 * mp + 2) / 5 + 1;
+        int month = mp < 10 ? mp + 3 : mp - 9;
+        int year = (int) (yoe + era * 400) + (month <= 2 ? 1 : 0);
+        int frac = ms % 1000;
+        byte[] b = new byte[frac == 0 ? 20 : 24];
+        digits(b, 0, year, 4);
+        b[4] = '-';
+        digits(b, 5, month, 2);
+        b[7] = '-';
+        digits(b, 8, day, 2);
+        b[10] = 'T';
+        digits(b, 11, ms / 3_600_000, 2);
+        b[13] = ':';
+        digits(b, 14, ms / 60_000 % 60, 2);
+        b[16] = ':';
+        digits(b, 17, ms / 1000 % 60, 2);
+        if (frac != 0) {
+            b[19] = '.';
+            digits(b, 20, frac, 3);
+        }
+        b[b.length - 1] = 'Z';
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static void digits(byte[] b, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--, value /= 10) b[i] = (byte) ('0' + value % 10);
     }
 
     public static String toJson(LogEvent e) {

@@ -1,6 +1,7 @@
 package dev.vigil.detect.query;
 
 import dev.vigil.detect.event.AttributePath;
+import dev.vigil.detect.event.EventCache;
 import dev.vigil.detect.event.LogEvent;
 
 import java.util.Collections;
@@ -61,7 +62,36 @@ public final class Query {
 
     /** Whether {@code event} matches. */
     public boolean matches(LogEvent event) {
-        return root.matches(event);
+        return root.matches(event, null);
+    }
+
+    /**
+     * This query reading the event through {@code cache}: attribute paths get the cache's slots,
+     * and leaves are shared with every other query bound to it (equal canonical text, one
+     * evaluation per event). For an engine's rules, bound once at rule load.
+     */
+    public Bound bind(EventCache cache) {
+        return new Bound(this, root.bind(cache));
+    }
+
+    /** A query bound to one {@link EventCache}: evaluates as the query does, on the cache's current event. */
+    public static final class Bound {
+        private final Query query;
+        private final Node root;
+
+        private Bound(Query query, Node root) {
+            this.query = query;
+            this.root = root;
+        }
+
+        /** Whether the cache's current event ({@link EventCache#event}) matches; use only with the cache bound to. */
+        public boolean matches(EventCache cache) {
+            return root.matches(cache.event(), cache);
+        }
+
+        public Query query() { return query; }
+
+        @Override public String toString() { return query.toString(); }
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.vigil.detect.query;
 
 import dev.vigil.detect.event.AttributePath;
+import dev.vigil.detect.event.EventCache;
 import dev.vigil.detect.event.LogEvent;
 
 import java.util.List;
@@ -13,11 +14,11 @@ import java.util.List;
  */
 sealed interface Target {
 
-    /** Whether some value of this target in {@code e} satisfies {@code m}. */
-    boolean any(LogEvent e, Matcher m);
+    /** Whether some value of this target in {@code e} satisfies {@code m}; {@code c} as in {@link Node#matches}. */
+    boolean any(LogEvent e, EventCache c, Matcher m);
 
     /** Whether {@code e} has this target at all ({@code field:*}, {@code _exists_:field}). */
-    boolean exists(LogEvent e);
+    boolean exists(LogEvent e, EventCache c);
 
     /** The field as written in canonical queries and in {@link Query#requiredValues}: {@code host}, {@code @usr.name}, {@code env}, {@code tags}. */
     String field();
@@ -49,22 +50,35 @@ sealed interface Target {
             };
         }
 
-        @Override public boolean any(LogEvent e, Matcher m) { return m.matches(value(e), 0); }
+        @Override public boolean any(LogEvent e, EventCache c, Matcher m) { return m.matches(value(e), 0); }
 
         /** Present when not empty ({@code status} is never empty: it defaults to {@code info}). */
-        @Override public boolean exists(LogEvent e) { return !value(e).isEmpty(); }
+        @Override public boolean exists(LogEvent e, EventCache c) { return !value(e).isEmpty(); }
 
         @Override public String field() { return name().toLowerCase(java.util.Locale.ROOT); }
 
         @Override public int cost() { return this == MESSAGE ? 4 : 1; }
     }
 
-    /** A free-form attribute, {@code @} + dotted path; arrays on the way fan out. */
-    record Attribute(AttributePath path) implements Target {
+    /**
+     * A free-form attribute, {@code @} + dotted path; arrays on the way fan out. Parsed with no
+     * slot (walks the path in the event); {@link #bind} gives it its slot in an {@link EventCache}.
+     */
+    record Attribute(AttributePath path, int slot) implements Target {
 
-        @Override public boolean any(LogEvent e, Matcher m) { return path.anyMatch(e.attributes(), m); }
+        Attribute(AttributePath path) { this(path, -1); }
 
-        @Override public boolean exists(LogEvent e) { return path.exists(e.attributes()); }
+        Attribute bind(EventCache c) { return new Attribute(path, c.slot(path)); }
+
+        @Override
+        public boolean any(LogEvent e, EventCache c, Matcher m) {
+            return slot < 0 ? path.anyMatch(e.attributes(), m) : c.anyMatch(slot, m);
+        }
+
+        @Override
+        public boolean exists(LogEvent e, EventCache c) {
+            return slot < 0 ? path.exists(e.attributes()) : c.exists(slot);
+        }
 
         @Override public String field() { return "@" + path.dotted(); }
 
@@ -78,7 +92,7 @@ sealed interface Target {
     record Tag(String key) implements Target {
 
         @Override
-        public boolean any(LogEvent e, Matcher m) {
+        public boolean any(LogEvent e, EventCache c, Matcher m) {
             List<String> tags = e.tags();
             for (int i = 0, n = tags.size(); i < n; i++) {
                 String t = tags.get(i);
@@ -93,7 +107,7 @@ sealed interface Target {
 
         /** With a key: a tag {@code key:...} or a bare {@code key}; without: any tag. */
         @Override
-        public boolean exists(LogEvent e) {
+        public boolean exists(LogEvent e, EventCache c) {
             List<String> tags = e.tags();
             if (key == null) return !tags.isEmpty();
             for (int i = 0, n = tags.size(); i < n; i++) {

@@ -1,8 +1,5 @@
 package dev.vigil.detect.signal;
 
-import dev.vigil.detect.event.AttributePath;
-import dev.vigil.detect.event.LogEvent;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -12,18 +9,10 @@ import java.util.Map;
 /**
  * Collects the entities a signal's events involve, bounded per kind: hosts, containers, images,
  * services, users, IPs and process binaries, from the standard attributes every normaliser
- * fills.
+ * fills ({@link EventEntities}). The snapshot is kept until an entity is added, so a hot signal
+ * drained at every commit does not copy unchanged lists.
  */
 public final class EntityCollector {
-
-    private static final AttributePath CONTAINER_NAME = AttributePath.of("container.name");
-    private static final AttributePath CONTAINER_ID = AttributePath.of("container.id");
-    private static final AttributePath IMAGE = AttributePath.of("container.image.name");
-    private static final AttributePath IMAGE_TAG = AttributePath.of("container.image.tag");
-    private static final AttributePath USER = AttributePath.of("usr.name");
-    private static final AttributePath CLIENT_IP = AttributePath.of("network.client.ip");
-    private static final AttributePath DEST_IP = AttributePath.of("network.destination.ip");
-    private static final AttributePath BINARY = AttributePath.of("process.file.path");
 
     private final LinkedHashSet<String> hosts = new LinkedHashSet<>();
     private final LinkedHashSet<String> containers = new LinkedHashSet<>();
@@ -33,22 +22,28 @@ public final class EntityCollector {
     private final LinkedHashSet<String> ips = new LinkedHashSet<>();
     private final LinkedHashSet<String> binaries = new LinkedHashSet<>();
     private final Map<String, Long> overflow = new HashMap<>();
+    private Entities snapshot;
+    /**
+     * Per input of {@link #add(EventEntities)}, the last value known to be in its set: a signal's
+     * events mostly repeat the previous one's host, user, binary, so an equal string skips the
+     * set lookup.
+     */
+    private final String[] known = new String[8];
 
-    public void add(LogEvent e) {
-        var a = e.attributes();
-        put("host", hosts, e.host());
-        String container = CONTAINER_NAME.firstText(a);
-        put("container", containers, container != null ? container : CONTAINER_ID.firstText(a));
-        String image = IMAGE.firstText(a);
-        if (image != null) {
-            String tag = IMAGE_TAG.firstText(a);
-            put("image", images, tag == null || tag.isEmpty() ? image : image + ":" + tag);
-        }
-        put("service", services, e.service());
-        put("user", users, USER.firstText(a));
-        put("ip", ips, CLIENT_IP.firstText(a));
-        put("ip", ips, DEST_IP.firstText(a));
-        put("binary", binaries, BINARY.firstText(a));
+    void add(EventEntities e) {
+        put(0, "host", hosts, e.host);
+        put(1, "container", containers, e.container);
+        put(2, "image", images, e.image);
+        put(3, "service", services, e.service);
+        put(4, "user", users, e.user);
+        put(5, "ip", ips, e.clientIp);
+        put(6, "ip", ips, e.destIp);
+        put(7, "binary", binaries, e.binary);
+    }
+
+    private void put(int input, String kind, LinkedHashSet<String> set, String v) {
+        if (v == null || v.isEmpty() || v.equals(known[input])) return;
+        if (put(kind, set, v)) known[input] = v; // not when it overflowed: each such value is counted again
     }
 
     /** Adds the entities of a stored signal (when it is resumed after a restart). */
@@ -61,17 +56,29 @@ public final class EntityCollector {
         e.ips().forEach(v -> put("ip", ips, v));
         e.binaries().forEach(v -> put("binary", binaries, v));
         e.overflow().forEach((k, v) -> overflow.merge(k, v, Long::sum));
+        snapshot = null;
     }
 
-    private void put(String kind, LinkedHashSet<String> set, String v) {
-        if (v == null || v.isEmpty() || set.contains(v)) return;
-        if (set.size() >= Entities.MAX_PER_KIND) overflow.merge(kind, 1L, Long::sum);
-        else set.add(v);
+    /** Adds {@code v} unless the kind is full (then counts it as overflow); whether {@code v} is in the set now. */
+    private boolean put(String kind, LinkedHashSet<String> set, String v) {
+        if (v == null || v.isEmpty()) return false;
+        if (set.size() < Entities.MAX_PER_KIND) {
+            if (set.add(v)) snapshot = null; // one lookup, whether new or known
+            return true;
+        }
+        if (set.contains(v)) return true;
+        overflow.merge(kind, 1L, Long::sum);
+        snapshot = null;
+        return false;
     }
 
     public Entities snapshot() {
-        return new Entities(List.copyOf(hosts), List.copyOf(containers), List.copyOf(images), List.copyOf(services),
-                List.copyOf(users), List.copyOf(ips), List.copyOf(binaries), Map.copyOf(overflow));
+        Entities s = snapshot;
+        if (s == null) {
+            s = snapshot = new Entities(List.copyOf(hosts), List.copyOf(containers), List.copyOf(images), List.copyOf(services),
+                    List.copyOf(users), List.copyOf(ips), List.copyOf(binaries), Map.copyOf(overflow));
+        }
+        return s;
     }
 
     static List<String> list(LinkedHashSet<String> s) { return new ArrayList<>(s); }

@@ -1,6 +1,7 @@
 package dev.vigil.detect.signal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.detect.event.EventCache;
 import dev.vigil.detect.event.LogEvent;
 import dev.vigil.detect.event.LogEventJson;
 import dev.vigil.detect.rule.DetectionRule;
@@ -11,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,7 +29,27 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class SignalAggregator {
 
-    private record Key(String ruleId, GroupKey group) {}
+    /** A rule and group; the aggregator's probe is refilled per detection, stored keys are immutable. */
+    private static final class Key {
+        String ruleId;
+        GroupKey group;
+        int hash;
+
+        Key(String ruleId, GroupKey group) { set(ruleId, group); }
+
+        Key set(String ruleId, GroupKey group) {
+            this.ruleId = ruleId;
+            this.group = group;
+            this.hash = 31 * ruleId.hashCode() + group.hashCode();
+            return this;
+        }
+
+        @Override public boolean equals(Object o) {
+            return o instanceof Key k && k.hash == hash && k.ruleId.equals(ruleId) && k.group.equals(group);
+        }
+
+        @Override public int hashCode() { return hash; }
+    }
 
     /** The activity of one open signal. */
     private static final class Open {
@@ -60,6 +82,8 @@ public final class SignalAggregator {
     private final int maxOpen;
     private final LinkedHashMap<Key, Open> open;
     private final List<Open> dirty = new ArrayList<>();
+    private final Key probe = new Key("", GroupKey.NONE);
+    private EventEntities entities;
     /** Open signals closed early because too many were open (each later match starts a new signal). */
     public final LongAdder evicted = new LongAdder();
     public final LongAdder created = new LongAdder();
@@ -69,19 +93,28 @@ public final class SignalAggregator {
         this.open = new LinkedHashMap<>(1024, 0.75f, true);
     }
 
-    /** Adds one detection of {@code rule}'s case {@code caseIndex} for {@code group}. */
+    /** Reads the entities of detected events through {@code cache} (its current event is the one {@link #add} is given); at rule load. */
+    public void bind(EventCache cache) {
+        this.entities = new EventEntities(cache);
+    }
+
+    /**
+     * Adds one detection of {@code rule}'s case {@code caseIndex} for {@code group}; {@code e} is
+     * the current event of the cache given to {@link #bind}, and {@code group} may be a scratch key.
+     */
     public void add(DetectionRule rule, int caseIndex, GroupKey group, LogEvent e) {
-        Key k = new Key(rule.id(), group);
-        Open s = open.get(k);
+        Open s = open.get(probe.set(rule.id(), group));
         long t = e.time();
         if (s != null && (t - s.lastSeen > rule.options().keepAlive().toMillis()
                 || t - s.firstSeen > rule.options().maxSignalDuration().toMillis())) {
-            open.remove(k);
+            open.remove(probe);
             s = null;
         }
+        probe.set("", GroupKey.NONE); // don't keep a scratch key or a rule id alive
         if (s == null) {
-            s = new Open(signalId(rule.id(), group, e), rule, group, e);
-            open.put(k, s);
+            GroupKey stored = group.stored();
+            s = new Open(signalId(rule.id(), stored, e), rule, stored, e);
+            open.put(new Key(rule.id(), stored), s);
             created.increment();
             if (open.size() > maxOpen) {
                 Iterator<Map.Entry<Key, Open>> it = open.entrySet().iterator();
@@ -98,7 +131,7 @@ public final class SignalAggregator {
         if (t < s.firstSeen) s.firstSeen = t;
         Severity sev = severity(rule, caseIndex, e);
         if (s.severity == null || sev.compareTo(s.severity) > 0) s.severity = sev;
-        s.entities.add(e);
+        s.entities.add(entities.current());
         if (!s.dirty) {
             s.dirty = true;
             dirty.add(s);
@@ -109,7 +142,7 @@ public final class SignalAggregator {
 
     /** Continues a stored signal: later detections of its group within keep-alive extend it. */
     public boolean resume(DetectionRule rule, GroupKey group, Signal s) {
-        Key k = new Key(rule.id(), group);
+        Key k = new Key(rule.id(), group.stored());
         if (open.containsKey(k) || s.samples().isEmpty()) return false;
         LogEvent first = LogEventJson.fromTree(s.samples().getFirst());
         Open o = new Open(s.id(), rule, group, first);
@@ -135,6 +168,7 @@ public final class SignalAggregator {
             out.add(toSignal(s, nowMillis));
         }
         dirty.clear();
+        sampleTrees.clear();
         return out;
     }
 
@@ -150,7 +184,19 @@ public final class SignalAggregator {
      * process tree depend only on the first event, so they are rendered at the first drain and
      * reused: a hot signal drained at every commit costs its counters, entities and latest sample.
      */
-    private static Signal toSignal(Open s, long now) {
+    /**
+     * Sample trees made in this drain, by event: an event detected by several rules is the
+     * sample of several signals, and is rendered once for all of them (samples are read-only).
+     */
+    private final IdentityHashMap<LogEvent, ObjectNode> sampleTrees = new IdentityHashMap<>();
+
+    private ObjectNode sample(LogEvent e) {
+        ObjectNode tree = sampleTrees.get(e);
+        if (tree == null) sampleTrees.put(e, tree = LogEventJson.toTree(e));
+        return tree;
+    }
+
+    private Signal toSignal(Open s, long now) {
         Signal prev = s.rendered;
         if (prev == null) {
             prev = render(s, now);
@@ -159,7 +205,7 @@ public final class SignalAggregator {
         }
         List<ObjectNode> samples = prev.samples();
         if (s.last != null && s.last != s.first && s.last != s.renderedLast) {
-            samples = List.of(samples.getFirst(), LogEventJson.toTree(s.last));
+            samples = List.of(samples.getFirst(), sample(s.last));
             s.renderedLast = s.last;
         }
         return s.rendered = new Signal(prev.id(), prev.ruleId(), prev.ruleName(), prev.title(), prev.message(), s.severity,
@@ -167,7 +213,7 @@ public final class SignalAggregator {
                 prev.tactic(), prev.technique(), prev.tags(), prev.triage(), s.entities.snapshot(), samples, prev.processTree());
     }
 
-    private static Signal render(Open s, long now) {
+    private Signal render(Open s, long now) {
         DetectionRule r = s.rule;
         LogEvent sample = s.first;
         LinkedHashSet<String> tagSet = new LinkedHashSet<>(renderAll(r.tags(), sample));
@@ -180,8 +226,8 @@ public final class SignalAggregator {
         var fields = r.queries().getFirst().groupBy();
         for (int i = 0; i < fields.size() && i < s.group.size(); i++) groupBy.put(fields.get(i).name(), s.group.value(i));
         List<ObjectNode> samples = new ArrayList<>(2);
-        samples.add(LogEventJson.toTree(s.first));
-        if (s.last != null && s.last != s.first) samples.add(LogEventJson.toTree(s.last));
+        samples.add(sample(s.first));
+        if (s.last != null && s.last != s.first) samples.add(sample(s.last));
         String title = Templates.render(r.name(), sample);
         return new Signal(s.id, r.id(), r.name(), title, Templates.render(r.message(), sample), s.severity,
                 SignalStatus.OPEN, null, null, groupBy, s.count, s.firstSeen, s.lastSeen, s.createdAt, now, tactic,

@@ -34,8 +34,9 @@ public final class InMemoryKeyedState<S> implements KeyedState<S> {
     @Override public S getOrCreate(GroupKey key, Function<GroupKey, S> create) {
         S s = map.get(key);
         if (s == null) {
-            s = create.apply(key);
-            map.put(key, s);
+            GroupKey stored = key.stored();
+            s = create.apply(stored);
+            map.put(stored, s);
         }
         return s;
     }

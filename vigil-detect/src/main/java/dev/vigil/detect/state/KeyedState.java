@@ -14,7 +14,11 @@ public interface KeyedState<S> {
     /** The state of a group, or null. */
     S get(GroupKey key);
 
-    /** The state of a group, created when absent; may evict another group to stay within bounds (counted). */
+    /**
+     * The state of a group, created when absent; may evict another group to stay within bounds
+     * (counted). {@code key} may be a {@linkplain GroupKey#scratch scratch} key refilled after the
+     * call: a group created here is keyed by {@link GroupKey#stored()}.
+     */
     S getOrCreate(GroupKey key, Function<GroupKey, S> create);
 
     void remove(GroupKey key);

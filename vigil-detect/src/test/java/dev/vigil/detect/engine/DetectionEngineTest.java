@@ -329,4 +329,52 @@ class DetectionEngineTest {
         assertThat(s.tactic()).isEqualTo("TA0002");
         assertThat(s.technique()).isEqualTo("T1059.004");
     }
+
+    @Test
+    void interleavedGroupsKeepTheirOwnStateAndSignals() {
+        // one scratch key per rule is refilled per event: each group must still get its own state and signal
+        DetectionEngine e = engine(BRUTE_FORCE, BRUTE_THEN_SUCCESS);
+        String[] users = {"root", "admin", "alice"};
+        for (int i = 0; i < 36; i++) e.process(ssh(T0 + i * 1000, "failure", users[i % 3], "203.0.113." + (i % 3)));
+        e.process(ssh(T0 + 40_000, "success", "admin", "203.0.113.1"));
+        Map<String, Signal> signals = drain(e, new HashMap<>());
+        assertThat(e.rules().get("ssh-brute-force").groups()).isEqualTo(3);
+        List<Signal> brute = signals.values().stream().filter(s -> s.ruleId().equals("ssh-brute-force")).toList();
+        assertThat(brute).hasSize(3).allSatisfy(s -> {
+            assertThat(s.count()).as("failures 10..12 of the group").isEqualTo(3);
+            assertThat(s.entities().users()).containsExactly(s.groupBy().get("@usr.name"));
+            assertThat(s.entities().ips()).containsExactly(s.groupBy().get("@network.client.ip"));
+        });
+        assertThat(brute).extracting(s -> s.groupBy().get("@usr.name")).containsExactlyInAnyOrder("root", "admin", "alice");
+        Signal sequence = signals.values().stream().filter(s -> s.ruleId().equals("ssh-brute-force-success")).findFirst().orElseThrow();
+        assertThat(sequence.groupBy()).containsEntry("@usr.name", "admin").containsEntry("@network.client.ip", "203.0.113.1");
+    }
+
+    @Test
+    void reloadingRulesMidStreamKeepsStateAndReadsTheNewRulesAttributes() {
+        var brute = RuleLoader.parse(BRUTE_FORCE, "t");
+        DetectionEngine e = new DetectionEngine(List.of(brute));
+        for (int i = 0; i < 9; i++) e.process(ssh(T0 + i * 1000, "failure", "root", "203.0.113.9"));
+        // a new rule set (new attribute paths, a fresh cache) keeps the unchanged rule's 9 counted failures
+        e.setRules(List.of(brute, RuleLoader.parse(MINER, "t")));
+        e.process(ssh(T0 + 9_000, "failure", "root", "203.0.113.9"));
+        e.process(exec(T0 + 9_500, "web-1", "shop", "acme/web", "/tmp/xmrig"));
+        List<Signal> signals = e.drainSignals(0);
+        assertThat(signals).extracting(Signal::ruleId).containsExactlyInAnyOrder("ssh-brute-force", "miner-exec");
+        Signal miner = signals.stream().filter(s -> s.ruleId().equals("miner-exec")).findFirst().orElseThrow();
+        assertThat(miner.groupBy()).containsEntry("@container.id", "shop-id").containsEntry("@process.file.path", "/tmp/xmrig");
+        assertThat(miner.entities().images()).containsExactly("acme/web:1.0");
+    }
+
+    @Test
+    void oneEventDetectedByManyRulesGivesEachSignalItsEntities() {
+        // entities are read once per event and shared by every signal the event joins
+        DetectionEngine e = engine(MINER, MINER.replace("id: miner-exec", "id: miner-exec-2").replace("@process.comm:xmrig", "@process.comm:xmr*"));
+        e.process(exec(T0, "web-1", "shop", "acme/web", "/tmp/xmrig"));
+        e.process(exec(T0 + 1, "web-2", "billing", "acme/billing", "/tmp/xmrig"));
+        List<Signal> signals = e.drainSignals(0);
+        assertThat(signals).hasSize(4).allSatisfy(s -> assertThat(s.entities().hosts()).hasSize(1));
+        assertThat(signals).filteredOn(s -> s.entities().hosts().contains("web-2"))
+                .hasSize(2).allSatisfy(s -> assertThat(s.entities().containers()).containsExactly("billing"));
+    }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.detect.query;
 
+import dev.vigil.detect.event.EventCache;
 import dev.vigil.detect.event.LogEvent;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,35 @@ class QueryAllocationTest {
         assertThat(allocated)
                 .as("bytes allocated by %d evaluations", (long) RUNS * queries.size() * events.size())
                 .isLessThan(NOISE_BYTES);
+    }
+
+    @Test
+    void boundEvaluationAllocatesNothing() {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported(), "this JVM does not count allocations per thread");
+        threads.setThreadAllocatedMemoryEnabled(true);
+
+        EventCache cache = new EventCache();
+        List<Query.Bound> queries = BoundQueryTest.QUERIES.stream().map(q -> Query.parse(q).bind(cache)).toList();
+        List<LogEvent> events = List.of(Events.SSH_FAILURE, Events.SSH_SUCCESS_UNICODE, Events.AGENT_EXEC, Events.BARE);
+
+        int sink = evaluate(cache, queries, events, RUNS / 10); // warm up, and every buffer at its widest
+        long before = threads.getCurrentThreadAllocatedBytes();
+        sink += evaluate(cache, queries, events, RUNS / 10);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertThat(sink).isPositive();
+        assertThat(allocated).as("bytes allocated by %d events through %d bound queries", (long) RUNS / 10 * events.size(), queries.size())
+                .isLessThan(NOISE_BYTES);
+    }
+
+    private static int evaluate(EventCache cache, List<Query.Bound> queries, List<LogEvent> events, int runs) {
+        int matched = 0;
+        for (int i = 0; i < runs; i++) {
+            cache.reset(events.get(i % events.size()));
+            for (int q = 0; q < queries.size(); q++) if (queries.get(q).matches(cache)) matched++;
+        }
+        return matched;
     }
 
     private static int evaluate(List<Query> queries, List<LogEvent> events, int runs) {

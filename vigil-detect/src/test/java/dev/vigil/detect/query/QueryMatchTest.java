@@ -1,5 +1,6 @@
 package dev.vigil.detect.query;
 
+import dev.vigil.detect.event.EventCache;
 import dev.vigil.detect.event.LogEvent;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -12,19 +13,34 @@ import static dev.vigil.detect.query.Events.SSH_FAILURE;
 import static dev.vigil.detect.query.Events.SSH_SUCCESS_UNICODE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What each feature of the syntax matches, on events built from their stored JSON form. */
+/**
+ * What each feature of the syntax matches, on events built from their stored JSON form. Every
+ * answer is also checked with the query bound to an {@link EventCache} shared by all queries, as
+ * an engine's rules share one: the bound query must answer the same, twice (the second from the
+ * cache).
+ */
 class QueryMatchTest {
 
     private static final List<LogEvent> ALL = List.of(SSH_FAILURE, SSH_SUCCESS_UNICODE, AGENT_EXEC, BARE);
+    private static final EventCache CACHE = new EventCache();
 
     /** The events among the samples that {@code query} matches. */
     private static List<LogEvent> matching(String query) {
         Query q = Query.parse(query);
-        return ALL.stream().filter(q::matches).toList();
+        return ALL.stream().filter(e -> evaluate(q, e)).toList();
     }
 
     private static boolean matches(String query, LogEvent e) {
-        return Query.parse(query).matches(e);
+        return evaluate(Query.parse(query), e);
+    }
+
+    private static boolean evaluate(Query q, LogEvent e) {
+        boolean walked = q.matches(e);
+        Query.Bound bound = q.bind(CACHE);
+        CACHE.reset(e);
+        assertThat(bound.matches(CACHE)).as("bound '%s' on %s", q, e.id()).isEqualTo(walked);
+        assertThat(bound.matches(CACHE)).as("bound '%s' on %s, again", q, e.id()).isEqualTo(walked);
+        return walked;
     }
 
     @Nested

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# DetectionBenchmark side by side: a baseline commit against the working tree, in one session,
+# alternating baseline and current for each rule set, ROUNDS times (on a shared 2-vCPU machine a
+# single pair proves little; compare the rounds). No root needed; about 1 minute per round.
+#
+#   bench/detect-compare.sh 3d42fa3            baseline 3d42fa3, 3 rounds
+#   bench/detect-compare.sh 3d42fa3 5          5 rounds
+#
+# The baseline is exported with git archive into a temporary directory and built there
+# (./mvnw -o: the local repository must already hold the dependencies). Output: one line per
+# run (events/s with JMH's error, bytes per event, load average), and the JMH logs in
+# bench/results/compare-<time>/.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../bin/lib.sh"
+cd "$VIGIL_HOME"
+find_jdk
+
+base=${1:?usage: bench/detect-compare.sh BASELINE-COMMIT [ROUNDS]}
+rounds=${2:-3}
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out="$here/results/compare-$stamp"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$out"
+
+echo "detect-compare: building the working tree" >&2
+./mvnw -o -q -B -pl vigil-bench -am package -DskipTests
+mkdir -p "$work/current"
+cp -r vigil-bench/target/classes vigil-bench/target/lib "$work/current/"
+
+echo "detect-compare: building $base" >&2
+mkdir -p "$work/src"
+git archive "$base" | tar -x -C "$work/src"
+(cd "$work/src" && ./mvnw -o -q -B -pl vigil-bench -am package -DskipTests)
+mkdir -p "$work/baseline"
+cp -r "$work/src/vigil-bench/target/classes" "$work/src/vigil-bench/target/lib" "$work/baseline/"
+
+{
+  echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -r), $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1))"
+  echo "# $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p); baseline $(git rev-parse --short "$base"), current $(git rev-parse --short HEAD)$(git diff --quiet || echo ' + uncommitted changes')"
+  echo "# JMH: DetectionBenchmark.process -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc"
+} | tee "$out/summary.txt"
+for r in $(seq "$rounds"); do
+  for rules in 8 100; do
+    for v in baseline current; do
+      log="$out/round$r-rules$rules-$v.txt"
+      "$JAVA_HOME/bin/java" -cp "$work/$v/classes:$work/$v/lib/*" org.openjdk.jmh.Main 'DetectionBenchmark.process$' \
+        -p rules=$rules -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc > "$log" 2>&1
+      score=$(awk -v r=$rules '$1 == "DetectionBenchmark.process" && $2 == r {print $5, $6, $7}' "$log")
+      norm=$(awk -v r=$rules '$1 == "DetectionBenchmark.process:gc.alloc.rate.norm" && $2 == r {print $5}' "$log")
+      printf 'round %d  rules %3d  %-8s  %s events/s  %s B/event  load %s\n' "$r" "$rules" "$v" "$score" "$norm" \
+        "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$out/summary.txt"
+    done
+  done
+done
+echo "detect-compare: done; $out/summary.txt" >&2
