@@ -39,8 +39,10 @@ out="$results/latency-$stamp.md"
 
 echo "latency-bench: LatencyHarness -> $out (load average now: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 # One JVM holds the agent and the server: bin/vigil's flags (serial GC, small stacks), heap capped
-# at 1 GiB for the two.
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss512k -Xms256m -Xmx1g \
+# at 1 GiB for the two. MetaspaceSize: without it the metaspace high-water mark triggers full GCs
+# while classes are still loading, seconds into the run; a long-running agent or server is past
+# them, so they would not be steady-state latency.
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss512k -Xms256m -Xmx1g -XX:MetaspaceSize=128m \
   -Xlog:gc:file="$results/latency-$stamp-gc.log":time,uptime -cp "$cp" \
   dev.vigil.bench.LatencyHarness --workloads "$here/workloads" --out "$out" --csv "$results/latency-$stamp.csv" "$@" 2>"$results/latency-$stamp.log"
 echo "latency-bench: done; report in $out, log in $results/latency-$stamp.log" >&2

@@ -195,7 +195,7 @@ public final class LatencyHarness {
     record Run(String prefix, Options options, Instant started, String loadAtEnd, List<Exec> execs, long driverOps,
                double driverOpsPerSecond, long driverCpuNanos, long sensorLost, SensorStats sensor, ShipperStats shipper,
                long alertsSeen, long foreignAlerts, long duplicateAlerts, long rateLimited, long sampleMismatches,
-               long overCounted, long commits, long signalUpdates, long processCpuNanos, long wallNanos, Gc gc,
+               long overCounted, long commits, long signalUpdates, long processCpuNanos, long machineBusyNanos, long wallNanos, Gc gc,
                long clockDriftNanos, long encodeErrors, String serverStats, ServerConfig server, ShipperConfig.Tuning tuning,
                SensorConfig sensorConfig) {
         List<Exec> measured() { return execs.stream().filter(e -> e.seq() >= options.warmupExecs()).toList(); }
@@ -231,7 +231,7 @@ public final class LatencyHarness {
         ShipperConfig.Tuning t = ShipperConfig.Tuning.defaults();
         ShipperConfig.Tuning tuning = new ShipperConfig.Tuning(t.queueCapacity(), t.batchMaxLines(), t.batchMaxBytes(),
                 o.lingerMillis < 0 ? t.linger() : Duration.ofMillis(o.lingerMillis), t.backoffMin(), t.backoffMax(), t.authRetry(),
-                t.heartbeatInterval(), t.requestTimeout(), t.closeDeadline(), t.durability());
+                t.heartbeatInterval(), t.requestTimeout(), t.closeDeadline(), o.agentDurability == null ? t.durability() : o.agentDurability);
         SensorConfig s = SensorConfig.defaults();
         SensorConfig sensorConfig = new SensorConfig(s.eventTypes(), s.ringBufferBytes(), s.hostTags(), s.engineSockets(),
                 s.dnsExtraPort(), s.maxProcesses(), o.pollTimeoutMillis < 0 ? s.pollTimeout() : Duration.ofMillis(o.pollTimeoutMillis));
@@ -263,6 +263,7 @@ public final class LatencyHarness {
                 List<String> cmd = List.of(tmp.resolve("execmark").toString(), "-r", fmt(o.rate),
                         "-t", String.format(Locale.ROOT, "%.3f", o.warmup + o.seconds), "-k", Integer.toString(o.rules), prefix);
                 long cpu0 = os.getProcessCpuTime();
+                long busy0 = ProcStats.machineBusyNanos();
                 long t0 = System.nanoTime();
                 Process driver = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 List<long[]> lines = new ArrayList<>();
@@ -284,6 +285,7 @@ public final class LatencyHarness {
                 }
                 long loadEnded = System.nanoTime();
                 long cpuLoaded = os.getProcessCpuTime();
+                long busyLoaded = ProcStats.machineBusyNanos();
                 log("load done (" + lines.size() + " execs); waiting for their signals");
                 int n = Math.min(lines.size(), capacity);
                 long lastProgress = System.nanoTime();
@@ -317,7 +319,7 @@ public final class LatencyHarness {
                 return new Run(prefix, o, started, load, execs, Long.parseLong(m.group(1)), Double.parseDouble(m.group(3)),
                         Long.parseLong(m.group(4)) + Long.parseLong(m.group(5)), sensor.lost() - lost0, sensor, shipper,
                         alerts.size(), foreignAlerts.get(), duplicateAlerts.get(), suppressed, sampleMismatches, overCounted,
-                        listenerCommits, listenerUpdates, cpuLoaded - cpu0, loadEnded - t0, gcs, drift, agent.encodeErrors(),
+                        listenerCommits, listenerUpdates, cpuLoaded - cpu0, busyLoaded - busy0, loadEnded - t0, gcs, drift, agent.encodeErrors(),
                         server.stats().toString(),
                         serverConfig, tuning, sensorConfig);
             }
@@ -523,7 +525,7 @@ public final class LatencyHarness {
         static final String USAGE = """
                 usage: LatencyHarness --workloads DIR [--out FILE] [--rate N] [--seconds S] [--warmup S]
                                       [--rules K] [--linger MS] [--commit-interval MS] [--poll-timeout MS]
-                                      [--default-policy true|false] [--csv FILE]
+                                      [--default-policy true|false] [--agent-durability fsync|none] [--csv FILE]
                   --workloads        directory with execmark.c (bench/workloads)
                   --out              also write the markdown report to FILE
                   --csv              write every exec's times to FILE (wall-clock ns; 0: did not happen)
@@ -535,10 +537,12 @@ public final class LatencyHarness {
                   --linger           agent shipper linger in ms (default: the product default)
                   --commit-interval  server detection commit interval in ms (default: the product default)
                   --poll-timeout     sensor ring-buffer poll timeout in ms (default: the product default)
-                  --default-policy   also load the agent's default policy (default false: only the marker rules)""";
+                  --default-policy   also load the agent's default policy (default false: only the marker rules)
+                  --agent-durability fsync (the default) or none: whether the agent's buffer and its offsets are
+                                     forced to disk (none is an experiment, to see what the fsyncs cost)""";
 
         private static final Set<String> KEYS = Set.of("--workloads", "--out", "--csv", "--rate", "--seconds", "--warmup", "--rules",
-                "--linger", "--commit-interval", "--poll-timeout", "--default-policy");
+                "--linger", "--commit-interval", "--poll-timeout", "--default-policy", "--agent-durability");
 
         Path workloads;
         Path out;
@@ -551,6 +555,7 @@ public final class LatencyHarness {
         long commitIntervalMillis = -1;
         long pollTimeoutMillis = -1;
         boolean defaultPolicy;
+        dev.vigil.journal.Durability agentDurability;
 
         long warmupExecs() { return (long) Math.ceil(warmup * rate); }
 
@@ -575,6 +580,10 @@ public final class LatencyHarness {
                     case "--default-policy" -> {
                         if (!v.equals("true") && !v.equals("false")) throw new IllegalArgumentException("--default-policy: true or false");
                         o.defaultPolicy = Boolean.parseBoolean(v);
+                    }
+                    case "--agent-durability" -> {
+                        if (!v.equals("fsync") && !v.equals("none")) throw new IllegalArgumentException("--agent-durability: fsync or none");
+                        o.agentDurability = dev.vigil.journal.Durability.valueOf(v.toUpperCase(Locale.ROOT));
                     }
                     default -> throw new IllegalArgumentException("unknown option " + key);
                 }

@@ -117,8 +117,10 @@ final class LatencyReport {
         b.append('\n');
 
         b.append("### Resources\n\n");
-        b.append(f("- JVM (agent + server + harness) CPU while loaded: %.2f cores; the driver's own CPU: %.2f cores (not its children's)\n",
-                (double) r.processCpuNanos() / r.wallNanos(), (double) r.driverCpuNanos() / r.wallNanos()));
+        b.append(f("- CPU while loaded (%d CPUs): the JVM (agent + server + harness) %.2f cores; the whole machine %.2f cores busy, so %.2f cores went to "
+                        + "everything else: the driver and its /bin/true children, the kernel's share of the execs, and other work on the machine\n",
+                m.cpus(), (double) r.processCpuNanos() / r.wallNanos(), (double) r.machineBusyNanos() / r.wallNanos(),
+                (double) (r.machineBusyNanos() - r.processCpuNanos()) / r.wallNanos()));
         b.append(f("- GC during the run: %d pauses, %.0f ms in all, longest %.0f ms (ms resolution)\n", r.gc().count(),
                 r.gc().totalNanos() / 1e6, r.gc().maxNanos() / 1e6));
         b.append("- Sensor: ").append(f("%,d events, %,d records", r.sensor().events(), r.sensor().records())).append('\n');
