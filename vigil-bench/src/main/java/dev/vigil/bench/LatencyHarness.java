@@ -118,7 +118,8 @@ public final class LatencyHarness {
             System.exit(2);
             return;
         }
-        Path tmp = Files.createTempDirectory("vigil-latency-bench-");
+        Path tmp = o.tmp == null ? Files.createTempDirectory("vigil-latency-bench-")
+                : Files.createTempDirectory(Files.createDirectories(o.tmp), "vigil-latency-bench-");
         try {
             Workload.compile(o.workloads, "execmark", tmp);
             Machine machine = Machine.describe();
@@ -197,7 +198,7 @@ public final class LatencyHarness {
                long alertsSeen, long foreignAlerts, long duplicateAlerts, long rateLimited, long sampleMismatches,
                long overCounted, long commits, long signalUpdates, long processCpuNanos, long machineBusyNanos, long wallNanos, Gc gc,
                long clockDriftNanos, long encodeErrors, String serverStats, ServerConfig server, ShipperConfig.Tuning tuning,
-               SensorConfig sensorConfig) {
+               SensorConfig sensorConfig, String dataDir) {
         List<Exec> measured() { return execs.stream().filter(e -> e.seq() >= options.warmupExecs()).toList(); }
     }
 
@@ -321,7 +322,7 @@ public final class LatencyHarness {
                         alerts.size(), foreignAlerts.get(), duplicateAlerts.get(), suppressed, sampleMismatches, overCounted,
                         listenerCommits, listenerUpdates, cpuLoaded - cpu0, busyLoaded - busy0, loadEnded - t0, gcs, drift, agent.encodeErrors(),
                         server.stats().toString(),
-                        serverConfig, tuning, sensorConfig);
+                        serverConfig, tuning, sensorConfig, fileSystem(tmp));
             }
         }
     }
@@ -347,6 +348,23 @@ public final class LatencyHarness {
             Files.deleteIfExists(f);
         }
         return LatencyReport.Dist.of(t);
+    }
+
+    /** {@code dir}, and the type of the file system it is on (from /proc/self/mounts: the longest mount point above it). */
+    static String fileSystem(Path dir) {
+        String best = "", type = "unknown";
+        String abs = dir.toAbsolutePath().normalize().toString();
+        for (String line : read("/proc/self/mounts").split("\n")) {
+            String[] f = line.split(" ");
+            if (f.length < 3) continue;
+            String mp = f[1];
+            boolean above = abs.equals(mp) || abs.startsWith(mp.endsWith("/") ? mp : mp + "/");
+            if (above && mp.length() >= best.length()) {
+                best = mp;
+                type = f[2] + " (" + f[0] + ")";
+            }
+        }
+        return "`" + abs + "` on " + type;
     }
 
     static void writeCsv(Path csv, Run run) throws IOException {
@@ -526,6 +544,7 @@ public final class LatencyHarness {
                 usage: LatencyHarness --workloads DIR [--out FILE] [--rate N] [--seconds S] [--warmup S]
                                       [--rules K] [--linger MS] [--commit-interval MS] [--poll-timeout MS]
                                       [--default-policy true|false] [--agent-durability fsync|none] [--csv FILE]
+                                      [--tmp DIR]
                   --workloads        directory with execmark.c (bench/workloads)
                   --out              also write the markdown report to FILE
                   --csv              write every exec's times to FILE (wall-clock ns; 0: did not happen)
@@ -539,14 +558,17 @@ public final class LatencyHarness {
                   --poll-timeout     sensor ring-buffer poll timeout in ms (default: the product default)
                   --default-policy   also load the agent's default policy (default false: only the marker rules)
                   --agent-durability fsync (the default) or none: whether the agent's buffer and its offsets are
-                                     forced to disk (none is an experiment, to see what the fsyncs cost)""";
+                                     forced to disk (none is an experiment, to see what the fsyncs cost)
+                  --tmp              where the server's data and the agent's state go, in a new directory
+                                     (default: java.io.tmpdir; /dev/shm takes the disk out, as an experiment)""";
 
-        private static final Set<String> KEYS = Set.of("--workloads", "--out", "--csv", "--rate", "--seconds", "--warmup", "--rules",
+        private static final Set<String> KEYS = Set.of("--workloads", "--out", "--csv", "--tmp", "--rate", "--seconds", "--warmup", "--rules",
                 "--linger", "--commit-interval", "--poll-timeout", "--default-policy", "--agent-durability");
 
         Path workloads;
         Path out;
         Path csv;
+        Path tmp;
         double rate = 100;
         double seconds = 60;
         double warmup = 5;
@@ -570,6 +592,7 @@ public final class LatencyHarness {
                     case "--workloads" -> o.workloads = Path.of(v);
                     case "--out" -> o.out = Path.of(v);
                     case "--csv" -> o.csv = Path.of(v);
+                    case "--tmp" -> o.tmp = Path.of(v);
                     case "--rate" -> o.rate = positive(key, v);
                     case "--seconds" -> o.seconds = positive(key, v);
                     case "--warmup" -> o.warmup = notNegative(key, v);

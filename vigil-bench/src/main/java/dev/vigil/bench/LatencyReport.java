@@ -54,6 +54,7 @@ final class LatencyReport {
         b.append("- JVM: ").append(m.jdk()).append(", flags `").append(String.join(" ", m.jvmFlags())).append("`\n");
         b.append("- Load average: at start ").append(m.loadAverage()).append("; at end ").append(r.loadAtEnd())
                 .append("; ").append(m.foreignSensors()).append('\n');
+        b.append("- Data (server data directory, agent state and buffer): ").append(r.dataDir()).append('\n');
         b.append(f("- Disk: a 4 KiB append + fdatasync in the data directory's file system took p50 %s, p99 %s, max %s before the run; p50 %s, p99 %s, max %s after (%d each)\n",
                 ms(fsyncBefore.p50()), ms(fsyncBefore.p99()), ms(fsyncBefore.max()), ms(fsyncAfter.p50()), ms(fsyncAfter.p99()), ms(fsyncAfter.max()),
                 fsyncBefore.n()));
