@@ -14,6 +14,11 @@
  *       ({@link dev.vigil.bench.SyntheticRules}); {@link dev.vigil.bench.RuleCostProfile} says which
  *       rules and which engine steps the time and allocation go to. Run both through
  *       {@code bench/rules-bench.sh}.</li>
+ *   <li>{@link dev.vigil.bench.LatencyHarness}: kernel event to stored signal, the real agent shipping
+ *       to the real server in one JVM under a steady open-loop rate of marked executions: exact
+ *       p50-max from the sensor's timestamp to the detection commit, stage by stage, every lost
+ *       execution counted ({@link dev.vigil.bench.LatencyReport}). Run it through
+ *       {@code bench/latency-bench.sh}.</li>
  * </ul>
  */
 package dev.vigil.bench;

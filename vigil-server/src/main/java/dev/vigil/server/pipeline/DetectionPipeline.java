@@ -47,6 +47,20 @@ public final class DetectionPipeline implements AutoCloseable {
 
     public record Reload(List<DetectionRule> rules, List<Suppression> suppressions) {}
 
+    /**
+     * Told after each detection commit, once its transaction is committed (for metrics and
+     * benchmarks). Called on the detection thread: it must return quickly, as it delays the next
+     * commit; an exception it throws is logged and does not stop detection.
+     */
+    @FunctionalInterface
+    public interface CommitListener {
+        /**
+         * @param updates  the signals this commit stored (created or extended), as stored; often empty
+         * @param position the event log offset the commit covers (every event before it is in a signal)
+         */
+        void committed(List<Signal> updates, long position);
+    }
+
     private final Journal log;
     private final SignalStore signals;
     private final SuppressionStore suppressions;
@@ -57,6 +71,7 @@ public final class DetectionPipeline implements AutoCloseable {
     private final ArrayDeque<long[]> rebuildMarks = new ArrayDeque<>();
     private final List<byte[]> batch = new ArrayList<>();
     private Thread thread;
+    private volatile CommitListener commitListener;
     private volatile boolean running;
     private volatile long position;
     private volatile long committedPosition;
@@ -220,6 +235,19 @@ public final class DetectionPipeline implements AutoCloseable {
         committedPosition = position;
         commits.increment();
         signalUpdates.add(updates.size());
+        CommitListener l = commitListener;
+        if (l != null) {
+            try {
+                l.committed(updates, position);
+            } catch (RuntimeException x) {
+                LOG.warn("commit listener failed: {}", x.toString(), x);
+            }
+        }
+    }
+
+    /** Sets (or, with null, removes) the one listener told after each commit; see {@link CommitListener}. */
+    public void setCommitListener(CommitListener listener) {
+        this.commitListener = listener;
     }
 
     public DetectionEngine engine() { return engine; }

@@ -1,8 +1,10 @@
 package dev.vigil.server.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.detect.signal.Signal;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.VigilServer;
+import dev.vigil.server.store.SignalQuery;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -119,6 +122,31 @@ class IntakeApiTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> minerCount("web-2") == 3);
         Thread.sleep(300);
         assertThat(minerCount("web-2")).isEqualTo(3);
+    }
+
+    @Test
+    void theCommitListenerIsToldOfEachUpdateAfterItIsStored() throws Exception {
+        List<Long> counts = new CopyOnWriteArrayList<>();
+        List<Long> storedWhenTold = new CopyOnWriteArrayList<>();
+        server.pipeline().setCommitListener((updates, position) -> {
+            for (Signal s : updates) {
+                if (!s.ruleId().equals("test-miner")) continue;
+                counts.add(s.count());
+                storedWhenTold.add(server.store().signals().search(SignalQuery.builder().rule("test-miner").build())
+                        .items().getFirst().count());
+            }
+        });
+        assertThat(api.post("/api/v1/intake/logs", lines(minerLine("web-3", 1), minerLine("web-3", 2)), "b-1", false).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> counts.contains(2L));
+        assertThat(api.post("/api/v1/intake/logs", lines(minerLine("web-3", 3)), "b-2", false).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> counts.contains(3L));
+        assertThat(storedWhenTold).as("told after the transaction committed").isEqualTo(counts);
+        server.pipeline().setCommitListener((updates, position) -> { throw new IllegalStateException("listener bug"); });
+        assertThat(api.post("/api/v1/intake/logs", lines(minerLine("web-3", 4)), "b-3", false).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> minerCount("web-3") == 4);
+        server.pipeline().setCommitListener(null);
+        assertThat(api.post("/api/v1/intake/logs", lines(minerLine("web-3", 5)), "b-4", false).status()).isEqualTo(202);
+        await("a failing listener does not stop detection").atMost(Duration.ofSeconds(10)).until(() -> minerCount("web-3") == 5);
     }
 
     @Test
