@@ -47,6 +47,9 @@ public final class VigilServer implements AutoCloseable {
     private final DetectionEngine engine;
     private final DetectionPipeline pipeline;
     private final BatchReader batchReader;
+    private final dev.vigil.server.events.EventIndex eventIndex;
+    private final dev.vigil.server.events.EventIndexer eventIndexer;
+    private final dev.vigil.server.events.EventSearch eventSearch;
     private final WebServer web;
     private final Thread housekeeping;
     private volatile List<RuleException> ruleProblems = List.of();
@@ -67,6 +70,11 @@ public final class VigilServer implements AutoCloseable {
         engine.setSuppressions(store.suppressions().list());
         this.pipeline = new DetectionPipeline(events, store.signals(), store.suppressions(), engine, config.commitInterval(), Clock.systemUTC());
         pipeline.start();
+        // the event index (events explorer, entity pages): follows the log on its own, never in intake's way
+        this.eventIndex = dev.vigil.server.events.EventIndex.open(config.dataDir().resolve("event-index"));
+        this.eventIndexer = new dev.vigil.server.events.EventIndexer(events, eventIndex, config.eventRetention());
+        eventIndexer.start();
+        this.eventSearch = new dev.vigil.server.events.EventSearch(eventIndex, eventIndexer::lagBytes);
         this.batchReader = new BatchReader(config.maxBodyBytes(), config.maxLineBytes(), 100_000);
         Api api = new Api(new Api.Backend() {
             @Override public Store store() { return store; }
@@ -75,6 +83,7 @@ public final class VigilServer implements AutoCloseable {
             @Override public DetectionEngine engine() { return engine; }
             @Override public List<RuleException> reload() throws IOException { return VigilServer.this.reload(); }
             @Override public ObjectNode stats() { return VigilServer.this.stats(); }
+            @Override public dev.vigil.server.events.EventSearch events() { return eventSearch; }
         });
         HttpRouting.Builder routing = HttpRouting.builder();
         api.routes(routing);
@@ -82,6 +91,7 @@ public final class VigilServer implements AutoCloseable {
         new dev.vigil.server.console.Console(new dev.vigil.server.console.Console.ConsoleBackend() {
             @Override public Store store() { return store; }
             @Override public void reload() throws IOException { VigilServer.this.reload(); }
+            @Override public dev.vigil.server.events.EventSearch events() { return eventSearch; }
         }, config.secureCookies()).routes(routing);
         this.web = WebServer.builder()
                 .host(config.host())
@@ -230,6 +240,16 @@ public final class VigilServer implements AutoCloseable {
         det.put("discarded_uncommitted_events", pipeline.discardedUncommitted.sum());
         det.put("undecodable_records", pipeline.undecodable.sum());
         det.put("commits", pipeline.commits.sum());
+        ObjectNode idx = o.putObject("event_index");
+        idx.put("indexed_events", eventIndexer.indexedEvents.sum());
+        idx.put("documents", eventIndex.docs());
+        idx.put("position", eventIndexer.position());
+        idx.put("committed_offset", eventIndexer.committedPosition());
+        idx.put("lag_bytes", eventIndexer.lagBytes());
+        idx.put("size_bytes", eventIndex.sizeBytes());
+        idx.put("commits", eventIndexer.commits.sum());
+        idx.put("failures", eventIndexer.failures.sum());
+        if (eventIndexer.lastError() != null) idx.put("last_error", eventIndexer.lastError());
         if (tailer != null) {
             var ts = tailer.stats();
             ObjectNode t = o.putObject("files");
@@ -251,6 +271,10 @@ public final class VigilServer implements AutoCloseable {
 
     public Intake intake() { return intake; }
 
+    public dev.vigil.server.events.EventIndexer eventIndexer() { return eventIndexer; }
+
+    public dev.vigil.server.events.EventSearch eventSearch() { return eventSearch; }
+
     public ServerConfig config() { return config; }
 
     @Override public void close() throws Exception {
@@ -258,6 +282,8 @@ public final class VigilServer implements AutoCloseable {
         web.stop();
         housekeeping.interrupt();
         pipeline.close();
+        eventIndexer.close();
+        eventIndex.close();
         events.close();
         store.close();
     }

@@ -46,6 +46,7 @@ public final class Console {
             ConsoleAuth.redirect(res, "/login");
         }));
         signals.routes(r, auth);
+        new EventPages(backend).routes(r, auth); // events explorer and entity pages
     }
 
     private void loginPage(ServerRequest req, ServerResponse res) {
@@ -92,5 +93,8 @@ public final class Console {
 
         /** Re-reads rules and suppressions into detection, after the console changed them. */
         void reload() throws java.io.IOException;
+
+        /** Searches the event index (events explorer, entity pages). */
+        dev.vigil.server.events.EventSearch events();
     }
 }

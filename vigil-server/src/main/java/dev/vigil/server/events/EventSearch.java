@@ -1,0 +1,341 @@
+package dev.vigil.server.events;
+
+import dev.vigil.detect.event.LogEvent;
+import dev.vigil.detect.event.LogEventJson;
+import dev.vigil.detect.query.Query;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PointValues;
+import org.apache.lucene.index.SortedNumericDocValues;
+import org.apache.lucene.index.StoredFieldVisitor;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.Weight;
+import org.apache.lucene.util.Bits;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Searches the event index: the newest events matching a query in a time range, and how many
+ * match per time bucket (the histogram), in one pass.
+ *
+ * <h2>How</h2>
+ * The query is translated ({@link EventQueries}) into a Lucene query that selects at least the
+ * matching events, exactly them when it can. Segments are sorted on time, newest first, so each
+ * bucket of the range is a run of document ids in each segment, found by binary search on the
+ * time doc values; counting a bucket is walking the query's matches inside that run, reading no
+ * document. Buckets are walked newest first, which also yields the newest matches: after the
+ * bucket where the list fills up, no older event can enter it, and only the listed events' stored
+ * JSON is read.
+ *
+ * <p>When the translation is not exact, every candidate is read and checked with the real
+ * {@link Query#matches} (so results are what detection would match), newest bucket first, within a
+ * time budget. Candidates left unchecked when the budget runs out are counted, and the histogram
+ * estimates their matches from the share seen so far; the result then says it is an estimate.
+ */
+public final class EventSearch {
+
+    /** Most events one search returns. */
+    public static final int MAX_LIMIT = 1000;
+    /** Most histogram buckets. */
+    public static final int MAX_BUCKETS = 1000;
+
+    /** One event found: its time, the event, and its JSON as stored. */
+    public record Hit(long time, LogEvent event, byte[] json) {}
+
+    /**
+     * What a search found.
+     *
+     * @param events       the newest matching events, newest first, at most the limit
+     * @param from         start of the range (inclusive), epoch ms
+     * @param to           end of the range (exclusive): {@code from + counts.length * bucketMillis}
+     * @param bucketMillis width of a histogram bucket
+     * @param counts       matching events per bucket, oldest bucket first
+     * @param total        matching events in the range (the sum of the counts)
+     * @param exact        whether the counts are exact; false when some candidates were left unchecked and estimated
+     * @param indexExact   whether the index alone answered (no event had to be read to decide)
+     * @param candidates   events the index selected for checking (0 when it answered alone)
+     * @param checked      of those, how many were read and checked
+     * @param tookNanos    time spent
+     * @param lagBytes     event log bytes the index has not taken in yet (events accepted but not yet searchable)
+     */
+    public record Result(List<Hit> events, long from, long to, long bucketMillis, long[] counts, long total,
+                         boolean exact, boolean indexExact, long candidates, long checked, long tookNanos, long lagBytes) {}
+
+    private final EventIndex index;
+    private final LongSupplier lagBytes;
+    private final long budgetNanos;
+
+    /**
+     * @param budgetNanos how long a search may spend reading candidate events to check them
+     */
+    public EventSearch(EventIndex index, LongSupplier lagBytes, long budgetNanos) {
+        this.index = index;
+        this.lagBytes = lagBytes;
+        this.budgetNanos = budgetNanos;
+    }
+
+    public EventSearch(EventIndex index, LongSupplier lagBytes) {
+        this(index, lagBytes, 120_000_000L);
+    }
+
+    /**
+     * Searches {@code [from, from + n * bucketMillis)} where n is the fewest buckets that cover
+     * {@code to}.
+     *
+     * @param limit how many of the newest matching events to return (0 for the histogram alone)
+     */
+    public Result search(Query query, long from, long to, int limit, long bucketMillis) throws IOException {
+        if (bucketMillis <= 0) throw new IllegalArgumentException("bucket width must be positive");
+        if (to <= from) throw new IllegalArgumentException("the range is empty: 'to' must be after 'from'");
+        if (limit < 0 || limit > MAX_LIMIT) throw new IllegalArgumentException("limit must be 0 to " + MAX_LIMIT);
+        long n = Math.ceilDiv(to - from, bucketMillis);
+        if (n > MAX_BUCKETS) throw new IllegalArgumentException("too many buckets: " + n + " (at most " + MAX_BUCKETS + ")");
+        long started = System.nanoTime();
+        IndexSearcher searcher = index.acquire();
+        try {
+            return new Run(searcher, query, from, (int) n, bucketMillis, limit, started).run();
+        } finally {
+            index.release(searcher);
+        }
+    }
+
+    /** One search. */
+    private final class Run {
+        final IndexSearcher searcher;
+        final Query query;
+        final long from;
+        final int buckets;
+        final long width;
+        final int limit;
+        final long started;
+        final long deadline;
+        final EventQueries.Plan plan;
+        final List<Leaf> leaves = new ArrayList<>();
+        final long[] matched;
+        final long[] unchecked;
+        long checked;
+        long candidates;
+        final List<Hit> list = new ArrayList<>();
+
+        Run(IndexSearcher searcher, Query query, long from, int buckets, long width, int limit, long started) {
+            this.searcher = searcher;
+            this.query = query;
+            this.from = from;
+            this.buckets = buckets;
+            this.width = width;
+            this.limit = limit;
+            this.started = started;
+            this.deadline = started + budgetNanos;
+            this.plan = new EventQueries(searcher.getIndexReader()).translate(query.clause());
+            this.matched = new long[buckets];
+            this.unchecked = new long[buckets];
+        }
+
+        Result run() throws IOException {
+            Weight weight = plan.all() ? null
+                    : searcher.createWeight(searcher.rewrite(plan.query()), ScoreMode.COMPLETE_NO_SCORES, 1f);
+            long to = from + buckets * width;
+            for (LeafReaderContext ctx : searcher.getIndexReader().leaves()) {
+                Leaf l = Leaf.of(ctx, weight, from, to, buckets, width);
+                if (l != null) leaves.add(l);
+            }
+            boolean budgetLeft = true;
+            for (int k = buckets - 1; k >= 0; k--) {
+                List<Pending> bucketHits = new ArrayList<>();
+                int need = limit - list.size();
+                for (Leaf l : leaves) {
+                    int lo = l.bounds[k + 1], hi = l.bounds[k];
+                    if (lo >= hi) continue;
+                    int taken = 0;
+                    if (plan.exact() && l.iterator == null && l.live == null) { // every event of the run matches
+                        matched[k] += hi - lo;
+                        for (int d = lo; d < hi && taken < need; d++, taken++) bucketHits.add(new Pending(l, d, l.time(d), null, null));
+                        continue;
+                    }
+                    for (int d = l.advance(lo); d < hi; d = l.next()) {
+                        if (plan.exact()) {
+                            matched[k]++;
+                            if (taken < need) {
+                                bucketHits.add(new Pending(l, d, l.time(d), null, null));
+                                taken++;
+                            }
+                            continue;
+                        }
+                        candidates++;
+                        if (budgetLeft && (candidates & 63) == 0 && System.nanoTime() > deadline) budgetLeft = false;
+                        if (!budgetLeft) {
+                            unchecked[k]++;
+                            continue;
+                        }
+                        checked++;
+                        byte[] json = l.json(d);
+                        LogEvent e;
+                        try {
+                            e = LogEventJson.fromJson(json);
+                        } catch (IllegalArgumentException x) {
+                            continue; // the indexer only stores what it could read: never a match
+                        }
+                        if (!query.matches(e)) continue;
+                        matched[k]++;
+                        if (taken < need) {
+                            bucketHits.add(new Pending(l, d, l.time(d), e, json));
+                            taken++;
+                        }
+                    }
+                }
+                if (need > 0 && !bucketHits.isEmpty()) {
+                    // each segment gave its newest; the newest of all of them fill the list
+                    bucketHits.sort(Comparator.comparingLong(Pending::time).reversed());
+                    for (Pending h : bucketHits.subList(0, Math.min(need, bucketHits.size()))) list.add(h.hit());
+                }
+            }
+            long[] counts = new long[buckets];
+            long total = 0;
+            long leftUnchecked = 0;
+            for (long u : unchecked) leftUnchecked += u;
+            long matchedChecked = 0;
+            for (long m : matched) matchedChecked += m;
+            double share = checked == 0 ? 0 : (double) matchedChecked / checked;
+            for (int k = 0; k < buckets; k++) {
+                counts[k] = matched[k] + Math.round(unchecked[k] * share);
+                total += counts[k];
+            }
+            return new Result(List.copyOf(list), from, to, width, counts, total, plan.exact() || leftUnchecked == 0, plan.exact(),
+                    plan.exact() ? 0 : candidates, checked, System.nanoTime() - started, lagBytes.getAsLong());
+        }
+
+    }
+
+    /** A match found in a bucket, read only when it makes the list. */
+    private record Pending(Leaf leaf, int doc, long time, LogEvent event, byte[] json) {
+        Hit hit() {
+            if (event != null) return new Hit(time, event, json);
+            byte[] j = leaf.json(doc);
+            return new Hit(time, LogEventJson.fromJson(j), j);
+        }
+    }
+
+    /** A segment of the index, with the document runs of each bucket and the query's matches in it. */
+    private static final class Leaf {
+        final LeafReader reader;
+        final int[] bounds;
+        final Bits live;
+        final DocIdSetIterator iterator;
+        private StoredFields stored;
+
+        private Leaf(LeafReader reader, int[] bounds, Bits live, DocIdSetIterator iterator) {
+            this.reader = reader;
+            this.bounds = bounds;
+            this.live = live;
+            this.iterator = iterator;
+        }
+
+        /** The leaf, or null when it has nothing in the range or nothing matches in it. */
+        static Leaf of(LeafReaderContext ctx, Weight weight, long from, long to, int buckets, long width) throws IOException {
+            LeafReader r = ctx.reader();
+            PointValues pv = r.getPointValues(EventDocument.TIME);
+            if (pv == null || pv.size() == 0) return null;
+            long min = LongPoint.decodeDimension(pv.getMinPackedValue(), 0);
+            long max = LongPoint.decodeDimension(pv.getMaxPackedValue(), 0);
+            if (max < from || min >= to) return null;
+            DocIdSetIterator it = null;
+            if (weight != null) {
+                Scorer s = weight.scorer(ctx);
+                if (s == null) return null;
+                it = s.iterator();
+            }
+            // bounds[k]: the first document older than the start of bucket k (documents are newest first)
+            int[] bounds = new int[buckets + 1];
+            int maxDoc = r.maxDoc();
+            int floor = 0;
+            for (int k = buckets; k >= 0; k--) {
+                long b = from + k * width;
+                int below;
+                if (max < b) below = 0;
+                else if (min >= b) below = maxDoc;
+                else below = firstBelow(r, b, floor, maxDoc);
+                bounds[k] = below;
+                floor = below;
+            }
+            return new Leaf(r, bounds, r.getLiveDocs(), it);
+        }
+
+        /** The first document in [lo, hi) whose time is below {@code t}, or hi. */
+        private static int firstBelow(LeafReader r, long t, int lo, int hi) throws IOException {
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (time(r, mid) < t) hi = mid;
+                else lo = mid + 1;
+            }
+            return lo;
+        }
+
+        private static long time(LeafReader r, int doc) throws IOException {
+            SortedNumericDocValues dv = r.getSortedNumericDocValues(EventDocument.TIME);
+            if (dv == null || !dv.advanceExact(doc)) throw new IllegalStateException("event without a time in the index");
+            return dv.nextValue();
+        }
+
+        long time(int doc) {
+            try {
+                return time(reader, doc);
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        }
+
+        /** The first matching live document at or after {@code target}. */
+        int advance(int target) throws IOException {
+            if (iterator == null) {
+                int d = target;
+                while (d < reader.maxDoc() && live != null && !live.get(d)) d++;
+                cursor = d < reader.maxDoc() ? d : DocIdSetIterator.NO_MORE_DOCS;
+                return cursor;
+            }
+            int d = iterator.docID() >= target ? iterator.docID() : iterator.advance(target);
+            while (d != DocIdSetIterator.NO_MORE_DOCS && live != null && !live.get(d)) d = iterator.nextDoc();
+            return d;
+        }
+
+        private int cursor;
+
+        int next() throws IOException {
+            if (iterator == null) return advance(cursor + 1);
+            int d = iterator.nextDoc();
+            while (d != DocIdSetIterator.NO_MORE_DOCS && live != null && !live.get(d)) d = iterator.nextDoc();
+            return d;
+        }
+
+        byte[] json(int doc) {
+            try {
+                if (stored == null) stored = reader.storedFields();
+                byte[][] out = new byte[1][];
+                stored.document(doc, new StoredFieldVisitor() {
+                    @Override public Status needsField(FieldInfo f) {
+                        if (out[0] != null) return Status.STOP;
+                        return f.name.equals(EventDocument.JSON) ? Status.YES : Status.NO;
+                    }
+
+                    @Override public void binaryField(FieldInfo f, byte[] value) {
+                        out[0] = value;
+                    }
+                });
+                if (out[0] == null) throw new IllegalStateException("event without its JSON in the index");
+                return out[0];
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        }
+    }
+}
