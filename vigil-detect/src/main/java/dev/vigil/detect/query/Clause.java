@@ -73,11 +73,15 @@ public sealed interface Clause {
     sealed interface Value {}
 
     /**
-     * Equal text; for a JSON number or boolean (attributes only), equal value: {@code numeric}
-     * when the text spells a number ({@code 22} matches {@code 22}, {@code 22.0} and {@code "22"}),
-     * {@code bool} when it is {@code true} or {@code false}. Strings compare as text only.
+     * Equal text; for a JSON number or boolean (attributes only), equal value. Strings compare as
+     * text only ({@code 22} matches {@code "22"}, not {@code "22.0"}).
+     *
+     * @param number when the text spells a number: a {@link Long} when it is an integer that fits 64
+     *               bits (compared exactly with integral JSON numbers, as a double with others), else
+     *               a {@link Double} (compared as doubles); null otherwise
+     * @param bool   when the text is {@code true} or {@code false}, matching JSON booleans; null otherwise
      */
-    record Exact(String text, boolean numeric, boolean bool) implements Value {}
+    record Exact(String text, Number number, Boolean bool) implements Value {}
 
     /**
      * A pattern over the whole value, case-sensitive: per character of {@code text},
@@ -122,7 +126,8 @@ public sealed interface Clause {
 
     private static Value value(Matcher m) {
         return switch (m) {
-            case Matcher.Exact e -> new Exact(e.text(), e.number() != null, e.bool() != null);
+            case Matcher.Exact e -> new Exact(e.text(), e.number() == null ? null
+                    : e.number().integral() ? (Number) e.number().exact() : (Number) e.number().value(), e.bool());
             case Matcher.Pattern p -> new Pattern(p.wildcard().text(), p.wildcard().kinds());
             case Matcher.Range r -> new Range(r.low() == null ? null : r.low().text(), r.lowInclusive(),
                     r.high() == null ? null : r.high().text(), r.highInclusive());

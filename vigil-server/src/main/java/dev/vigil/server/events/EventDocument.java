@@ -7,8 +7,13 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.index.IndexOptions;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
@@ -25,8 +30,11 @@ import java.util.Set;
  *   <tr><td>{@value #TAGS}</td><td>each tag, whole</td></tr>
  *   <tr><td>{@value #ATTR}</td><td>{@code path NUL text} for every string leaf of the attributes (arrays fan out, dotted keys
  *       and nested objects give the same path, as the query's attribute paths see them)</td></tr>
- *   <tr><td>{@value #NONTEXT}</td><td>the paths that hold a number or a boolean somewhere (those match by value, so
- *       the index only says where they are)</td></tr>
+ *   <tr><td>{@value #NONTEXT}</td><td>the paths that hold a number or a boolean somewhere (patterns and ranges
+ *       look at those too)</td></tr>
+ *   <tr><td>{@value #VALUE}</td><td>{@code path NUL key} for every number and boolean leaf, keyed as the matcher compares
+ *       them: {@code L} + the integer for numbers that fit a long, {@code D} + the double's shortest text for the others,
+ *       {@code B} + true/false</td></tr>
  *   <tr><td>{@value #EXISTS}</td><td>{@code @path} of every attribute that exists (a non-null leaf or an object), and the
  *       names of non-empty reserved attributes</td></tr>
  *   <tr><td>{@value #WORDS}</td><td>the message's words: maximal runs of letters and digits, each character lower-cased
@@ -45,6 +53,7 @@ final class EventDocument {
     static final String TAGS = "tags";
     static final String ATTR = "a";
     static final String NONTEXT = "n";
+    static final String VALUE = "v";
     static final String EXISTS = "e";
     static final String WORDS = "w";
     static final String OVERFLOW = "l";
@@ -66,53 +75,86 @@ final class EventDocument {
         Document d = new Document();
         d.add(new LongField(TIME, e.time(), Field.Store.NO));
         Set<String> overflow = new HashSet<>();
-        reserved(d, "host", e.host(), overflow);
-        reserved(d, "source", e.source(), overflow);
-        reserved(d, "service", e.service(), overflow);
-        reserved(d, "status", e.status(), overflow);
-        if (!e.message().isEmpty()) d.add(keyword(EXISTS, "message"));
-        words(d, e.message(), overflow);
-        if (!e.tags().isEmpty()) d.add(keyword(EXISTS, TAGS));
-        Set<String> seenTags = new HashSet<>();
+        Flattener f = new Flattener();
+        reserved(d, "host", e.host(), f.exists, overflow);
+        reserved(d, "source", e.source(), f.exists, overflow);
+        reserved(d, "service", e.service(), f.exists, overflow);
+        reserved(d, "status", e.status(), f.exists, overflow);
+        if (!e.message().isEmpty()) f.exists.add("message");
+        terms(d, WORDS, words(e.message(), overflow));
+        if (!e.tags().isEmpty()) f.exists.add(TAGS);
+        Set<String> tags = new HashSet<>();
         for (String t : e.tags()) {
-            if (!seenTags.add(t)) continue;
-            if (termable(t)) d.add(keyword(TAGS, t));
+            if (termable(t)) tags.add(t);
             else overflow.add(TAGS);
         }
-        Flattener f = new Flattener();
+        terms(d, TAGS, tags);
         f.walk(e.attributes(), new StringBuilder());
-        for (String t : f.text) d.add(keyword(ATTR, t));
-        for (String p : f.nontext) d.add(keyword(NONTEXT, p));
-        for (String p : f.exists) d.add(keyword(EXISTS, p));
+        terms(d, ATTR, f.text);
+        terms(d, NONTEXT, f.nontext);
+        terms(d, VALUE, f.values);
+        terms(d, EXISTS, f.exists);
         if (f.full) overflow.add(ANY_ATTRIBUTE);
         overflow.addAll(f.overflow);
-        for (String o : overflow) d.add(keyword(OVERFLOW, o));
+        terms(d, OVERFLOW, overflow);
         d.add(new StoredField(JSON, json));
         return d;
+    }
+
+    /** Keyword terms: indexed as they are, documents only, no norms. */
+    private static final FieldType KEYWORDS = new FieldType();
+
+    static {
+        KEYWORDS.setIndexOptions(IndexOptions.DOCS);
+        KEYWORDS.setTokenized(true); // the tokens are given, never analysed
+        KEYWORDS.setOmitNorms(true);
+        KEYWORDS.freeze();
+    }
+
+    /** Several terms of one field as one field instance: far cheaper to index than a field per term. */
+    private static void terms(Document d, String field, Collection<String> values) {
+        if (!values.isEmpty()) d.add(new Field(field, new Terms(values), KEYWORDS));
+    }
+
+    /** Hands the given terms to the indexer, one token each. */
+    private static final class Terms extends TokenStream {
+        private final CharTermAttribute term = addAttribute(CharTermAttribute.class);
+        private final Iterator<String> values;
+
+        Terms(Collection<String> values) {
+            this.values = values.iterator();
+        }
+
+        @Override public boolean incrementToken() {
+            if (!values.hasNext()) return false;
+            clearAttributes();
+            term.setEmpty().append(values.next());
+            return true;
+        }
     }
 
     private static StringField keyword(String field, String value) {
         return new StringField(field, value, Field.Store.NO);
     }
 
-    private static void reserved(Document d, String name, String value, Set<String> overflow) {
+    private static void reserved(Document d, String name, String value, Set<String> exists, Set<String> overflow) {
         if (termable(value)) d.add(keyword(name, value));
         else overflow.add(name);
-        if (!value.isEmpty()) d.add(keyword(EXISTS, name));
+        if (!value.isEmpty()) exists.add(name);
     }
 
     /** The message's words, as {@link #words(String, java.util.function.Consumer)} cuts them. */
-    private static void words(Document d, String message, Set<String> overflow) {
-        if (message.isEmpty()) return;
+    private static Set<String> words(String message, Set<String> overflow) {
+        if (message.isEmpty()) return Set.of();
         Set<String> seen = new HashSet<>();
         boolean[] over = {false};
         words(message, w -> {
             if (w.length() > MAX_TERM_BYTES / 3 || !wellFormed(w)) over[0] = true;
             else if (seen.size() < MAX_WORDS) seen.add(w);
-            else over[0] = true;
+            else if (!seen.contains(w)) over[0] = true;
         });
-        for (String w : seen) d.add(keyword(WORDS, w));
         if (over[0] || !wellFormed(message)) overflow.add("message");
+        return seen;
     }
 
     /** Whether a character, lower-cased, is part of a word (full text compares lower-cased characters). */
@@ -158,61 +200,93 @@ final class EventDocument {
         return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
+    /** How a number or boolean leaf is keyed in {@value #VALUE}; null for anything else. */
+    static String valueKey(JsonNode n) {
+        if (n.isBoolean()) return n.booleanValue() ? "Btrue" : "Bfalse";
+        if (n.isIntegralNumber() && n.canConvertToLong()) return "L" + n.longValue();
+        if (n.isNumber()) return doubleKey(n.doubleValue());
+        return null;
+    }
+
+    /** A double's key: its shortest text, with 0.0 for both zeros (they compare equal); null for NaN, which equals nothing. */
+    static String doubleKey(double d) {
+        if (Double.isNaN(d)) return null;
+        return "D" + Double.toString(d == 0 ? 0.0 : d);
+    }
+
     /** The attribute terms of one event: every leaf by its dotted path, arrays transparent. */
     private static final class Flattener {
         final Set<String> text = new HashSet<>();
         final Set<String> nontext = new HashSet<>();
+        final Set<String> values = new HashSet<>();
         final Set<String> exists = new HashSet<>();
         final Set<String> overflow = new HashSet<>();
         boolean full;
 
-        void walk(JsonNode node, StringBuilder path) {
+        /** A path, with what its terms need computed once however many values it holds (arrays). */
+        private static final class Path {
+            final String dotted;
+            final boolean termable;
+            String at, prefix;
+            boolean existsAdded, nontextAdded;
+
+            Path(String dotted) {
+                this.dotted = dotted;
+                this.termable = termable(dotted);
+            }
+
+            String at() { return at == null ? at = "@" + dotted : at; }
+
+            String prefix() { return prefix == null ? prefix = dotted + SEP : prefix; }
+        }
+
+        void walk(JsonNode root, StringBuilder ignored) {
+            if (root == null || !root.isObject()) return;
+            fields(root, null);
+        }
+
+        private void fields(JsonNode object, Path parent) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext() && !full; ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                String key = f.getKey();
+                if (key.indexOf(SEP) >= 0) { // would make "path NUL value" ambiguous
+                    full = true;
+                    return;
+                }
+                Path p = new Path(parent == null ? key : parent.dotted + "." + key);
+                if (!p.termable) {
+                    full = true;
+                    return;
+                }
+                value(f.getValue(), p);
+            }
+        }
+
+        private void value(JsonNode node, Path p) {
             if (full || node == null || node.isNull() || node.isMissingNode()) return;
             if (node.isArray()) {
-                for (JsonNode el : node) walk(el, path);
+                for (int i = 0, n = node.size(); i < n; i++) value(node.get(i), p);
                 return;
+            }
+            if (!p.existsAdded) {
+                exists.add(p.at());
+                p.existsAdded = true;
             }
             if (node.isObject()) {
-                if (!path.isEmpty()) exists(path);
-                int len = path.length();
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> f = it.next();
-                    if (f.getKey().indexOf(SEP) >= 0) { // would make "path NUL value" ambiguous
-                        full = true;
-                        return;
-                    }
-                    if (len > 0) path.append('.');
-                    path.append(f.getKey());
-                    walk(f.getValue(), path);
-                    path.setLength(len);
-                }
-                return;
-            }
-            if (path.isEmpty()) return;
-            String p = path.toString();
-            if (!termable(p)) {
-                full = true;
-                return;
-            }
-            exists.add("@" + p);
-            if (node.isTextual()) {
-                String term = p + SEP + node.textValue();
-                if (termable(term)) add(term);
-                else overflow.add("@" + p);
+                fields(node, p);
+            } else if (node.isTextual()) {
+                String term = p.prefix() + node.textValue();
+                if (!termable(term)) overflow.add(p.at());
+                else if (text.size() < MAX_ATTRIBUTE_TERMS || text.contains(term)) text.add(term);
+                else full = true;
             } else {
-                nontext.add(p);
+                if (!p.nontextAdded) {
+                    nontext.add(p.dotted);
+                    p.nontextAdded = true;
+                }
+                String key = valueKey(node);
+                if (key != null) values.add(p.prefix() + key);
             }
-        }
-
-        private void exists(StringBuilder path) {
-            String p = path.toString();
-            if (termable(p)) exists.add("@" + p);
-            else full = true;
-        }
-
-        private void add(String term) {
-            if (text.size() >= MAX_ATTRIBUTE_TERMS && !text.contains(term)) full = true;
-            else text.add(term);
         }
     }
 }

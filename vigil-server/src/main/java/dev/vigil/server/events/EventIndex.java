@@ -23,8 +23,9 @@ import java.util.Map;
 
 /**
  * The embedded event index (Apache Lucene): every accepted event of the event log, laid out as
- * {@link EventDocument} says, sorted on event time (newest first) so a time range is a run of
- * document ids in each segment. Written by one thread, the {@link EventIndexer}; searched by any.
+ * {@link EventDocument} says, sorted on event time so a time range is a run of document ids in
+ * each segment (oldest first: events arrive about in time order, so flushed segments rarely need
+ * reordering and merges of segments that do not overlap in time are concatenations). Written by one thread, the {@link EventIndexer}; searched by any.
  *
  * <p>Each commit records the event log position it covers ({@value #OFFSET_KEY}) in the commit
  * itself, so after a crash the index and its position agree: events indexed after the last commit
@@ -36,7 +37,7 @@ public final class EventIndex implements AutoCloseable {
 
     static final String OFFSET_KEY = "event_log_offset";
     static final String LOG_START_KEY = "event_log_start";
-    static final Sort SORT = new Sort(new SortedNumericSortField(EventDocument.TIME, SortField.Type.LONG, true));
+    static final Sort SORT = new Sort(new SortedNumericSortField(EventDocument.TIME, SortField.Type.LONG));
 
     private final Path path;
     private final Directory dir;
@@ -166,6 +167,26 @@ public final class EventIndex implements AutoCloseable {
     /** Merges down to one segment: for benchmarks and tests that want a settled index. */
     public void forceMerge(int segments) throws IOException {
         writer.forceMerge(segments);
+    }
+
+    /** Waits for background merges to finish: for benchmarks that measure a settled index. */
+    public void waitForMerges() throws IOException {
+        writer.maybeMerge();
+        if (writer.getConfig().getMergeScheduler() instanceof org.apache.lucene.index.ConcurrentMergeScheduler cms) cms.sync();
+    }
+
+    /** Segments in the searchable view. */
+    public int segments() {
+        try {
+            IndexSearcher s = acquire();
+            try {
+                return s.getIndexReader().leaves().size();
+            } finally {
+                release(s);
+            }
+        } catch (IOException x) {
+            return -1;
+        }
     }
 
     public Path path() { return path; }

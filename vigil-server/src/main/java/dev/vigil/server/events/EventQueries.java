@@ -28,9 +28,9 @@ import java.util.List;
  * <p>The translation always selects <em>at least</em> the events the query matches (a superset),
  * and says whether it selects <em>exactly</em> those. Exact: reserved attributes, tags and string
  * attributes compared with values or wildcards, existence, full-text words, and any {@code AND},
- * {@code OR}, {@code NOT} of these. Widened (the real matcher decides): numeric comparisons and
- * ranges, CIDR blocks, numbers and booleans compared by value, full text spanning several words or
- * with wildcards, and whatever an event's {@value EventDocument#OVERFLOW} terms say the index
+ * {@code OR}, {@code NOT} of these, and numbers and booleans compared by value. Widened (the real
+ * matcher decides): numeric comparisons and ranges, CIDR blocks, wildcards where the path also
+ * holds numbers, full text spanning several words or with wildcards, and whatever an event's {@value EventDocument#OVERFLOW} terms say the index
  * holds incompletely. {@code NOT} of a widened condition cannot be narrowed and selects everything.
  */
 final class EventQueries {
@@ -173,13 +173,31 @@ final class EventQueries {
         boolean hasNontext = docFreq(EventDocument.NONTEXT, path) > 0;
         return switch (v) {
             case Clause.Exact e -> {
-                // strings by text; numbers and booleans by value, which the index does not hold
+                // strings by text; numbers and booleans by value, as the matcher compares them
                 List<Query> parts = new ArrayList<>();
                 boolean exact = true;
                 if (EventDocument.termable(prefix + e.text())) parts.add(term(EventDocument.ATTR, prefix + e.text()));
-                if ((e.numeric() || e.bool()) && hasNontext) {
-                    parts.add(nontext);
-                    exact = false;
+                if (hasNontext) {
+                    switch (e.number()) {
+                        case Long q -> {
+                            parts.add(term(EventDocument.VALUE, prefix + "L" + q));
+                            String dk = EventDocument.doubleKey((double) q);
+                            if (dk != null) parts.add(term(EventDocument.VALUE, prefix + dk)); // non-long numbers compare as doubles
+                        }
+                        case Double x -> {
+                            String dk = EventDocument.doubleKey(x);
+                            if (dk != null) parts.add(term(EventDocument.VALUE, prefix + dk));
+                            // a long compares as a double: below 2^53 that is one long, the one equal to x
+                            if (Math.abs(x) < 0x1p53) {
+                                if (x == Math.rint(x)) parts.add(term(EventDocument.VALUE, prefix + "L" + (long) (double) x));
+                            } else {
+                                parts.add(nontext);
+                                exact = false;
+                            }
+                        }
+                        case null, default -> { }
+                    }
+                    if (e.bool() != null) parts.add(term(EventDocument.VALUE, prefix + "B" + e.bool()));
                 }
                 if (overflow != null) {
                     parts.add(overflow);

@@ -17,6 +17,7 @@ import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.Weight;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.FixedBitSet;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,12 +32,13 @@ import java.util.function.LongSupplier;
  *
  * <h2>How</h2>
  * The query is translated ({@link EventQueries}) into a Lucene query that selects at least the
- * matching events, exactly them when it can. Segments are sorted on time, newest first, so each
- * bucket of the range is a run of document ids in each segment, found by binary search on the
- * time doc values; counting a bucket is walking the query's matches inside that run, reading no
- * document. Buckets are walked newest first, which also yields the newest matches: after the
- * bucket where the list fills up, no older event can enter it, and only the listed events' stored
- * JSON is read.
+ * matching events, exactly them when it can. Segments are sorted on time, so each bucket of the range is
+ * a run of document ids in each segment, found by binary search on the time doc values. One
+ * forward pass over the query's matches in the range counts them per bucket (reading no
+ * document; a query that selects everything is counted from the runs alone). Buckets are then
+ * walked newest first, each segment backwards, which yields the newest matches: after the bucket
+ * where the list fills up, no older event can enter it, and only the listed events' stored JSON is
+ * read.
  *
  * <p>When the translation is not exact, every candidate is read and checked with the real
  * {@link Query#matches} (so results are what detection would match), newest bucket first, within a
@@ -122,10 +124,8 @@ public final class EventSearch {
         final long deadline;
         final EventQueries.Plan plan;
         final List<Leaf> leaves = new ArrayList<>();
-        final long[] matched;
-        final long[] unchecked;
-        long checked;
-        long candidates;
+        /** Per bucket: matches found, candidates the index selected (inexact plans), candidates checked. */
+        final long[] matched, candidates, checked;
         final List<Hit> list = new ArrayList<>();
 
         Run(IndexSearcher searcher, Query query, long from, int buckets, long width, int limit, long started) {
@@ -139,7 +139,8 @@ public final class EventSearch {
             this.deadline = started + budgetNanos;
             this.plan = new EventQueries(searcher.getIndexReader()).translate(query.clause());
             this.matched = new long[buckets];
-            this.unchecked = new long[buckets];
+            this.candidates = new long[buckets];
+            this.checked = new long[buckets];
         }
 
         Result run() throws IOException {
@@ -147,38 +148,27 @@ public final class EventSearch {
                     : searcher.createWeight(searcher.rewrite(plan.query()), ScoreMode.COMPLETE_NO_SCORES, 1f);
             long to = from + buckets * width;
             for (LeafReaderContext ctx : searcher.getIndexReader().leaves()) {
-                Leaf l = Leaf.of(ctx, weight, from, to, buckets, width);
-                if (l != null) leaves.add(l);
+                Leaf l = Leaf.of(ctx, from, to, buckets, width);
+                if (l != null && l.select(weight, plan.exact() ? matched : candidates)) leaves.add(l);
             }
+            // newest bucket first: the list fills from there, and unread candidates are the oldest
             boolean budgetLeft = true;
             for (int k = buckets - 1; k >= 0; k--) {
-                List<Pending> bucketHits = new ArrayList<>();
                 int need = limit - list.size();
+                List<Pending> found = new ArrayList<>();
                 for (Leaf l : leaves) {
-                    int lo = l.bounds[k + 1], hi = l.bounds[k];
+                    int lo = l.bounds[k], hi = l.bounds[k + 1];
                     if (lo >= hi) continue;
                     int taken = 0;
-                    if (plan.exact() && l.iterator == null && l.live == null) { // every event of the run matches
-                        matched[k] += hi - lo;
-                        for (int d = lo; d < hi && taken < need; d++, taken++) bucketHits.add(new Pending(l, d, l.time(d), null, null));
-                        continue;
-                    }
-                    for (int d = l.advance(lo); d < hi; d = l.next()) {
+                    for (int d = l.prev(hi - 1, lo); d >= lo; d = l.prev(d - 1, lo)) {
                         if (plan.exact()) {
-                            matched[k]++;
-                            if (taken < need) {
-                                bucketHits.add(new Pending(l, d, l.time(d), null, null));
-                                taken++;
-                            }
+                            if (taken++ >= need) break;
+                            found.add(new Pending(l, d, l.time(d), null, null));
                             continue;
                         }
-                        candidates++;
-                        if (budgetLeft && (candidates & 63) == 0 && System.nanoTime() > deadline) budgetLeft = false;
-                        if (!budgetLeft) {
-                            unchecked[k]++;
-                            continue;
-                        }
-                        checked++;
+                        if (budgetLeft && (checked[k] & 63) == 0 && System.nanoTime() > deadline) budgetLeft = false;
+                        if (!budgetLeft) break;
+                        checked[k]++;
                         byte[] json = l.json(d);
                         LogEvent e;
                         try {
@@ -188,33 +178,33 @@ public final class EventSearch {
                         }
                         if (!query.matches(e)) continue;
                         matched[k]++;
-                        if (taken < need) {
-                            bucketHits.add(new Pending(l, d, l.time(d), e, json));
-                            taken++;
-                        }
+                        if (taken++ < need) found.add(new Pending(l, d, e.time(), e, json));
                     }
                 }
-                if (need > 0 && !bucketHits.isEmpty()) {
+                if (need > 0 && !found.isEmpty()) {
                     // each segment gave its newest; the newest of all of them fill the list
-                    bucketHits.sort(Comparator.comparingLong(Pending::time).reversed());
-                    for (Pending h : bucketHits.subList(0, Math.min(need, bucketHits.size()))) list.add(h.hit());
+                    found.sort(Comparator.comparingLong(Pending::time).reversed());
+                    for (Pending h : found.subList(0, Math.min(need, found.size()))) list.add(h.hit());
                 }
+                if (plan.exact() && list.size() >= limit) break; // counts are complete already
             }
+            long totalChecked = 0, totalCandidates = 0, matchedChecked = 0;
+            for (int k = 0; k < buckets; k++) {
+                totalChecked += checked[k];
+                totalCandidates += candidates[k];
+                matchedChecked += matched[k];
+            }
+            double share = totalChecked == 0 ? 0 : (double) matchedChecked / totalChecked;
             long[] counts = new long[buckets];
             long total = 0;
-            long leftUnchecked = 0;
-            for (long u : unchecked) leftUnchecked += u;
-            long matchedChecked = 0;
-            for (long m : matched) matchedChecked += m;
-            double share = checked == 0 ? 0 : (double) matchedChecked / checked;
             for (int k = 0; k < buckets; k++) {
-                counts[k] = matched[k] + Math.round(unchecked[k] * share);
+                counts[k] = matched[k] + (plan.exact() ? 0 : Math.round((candidates[k] - checked[k]) * share));
                 total += counts[k];
             }
-            return new Result(List.copyOf(list), from, to, width, counts, total, plan.exact() || leftUnchecked == 0, plan.exact(),
-                    plan.exact() ? 0 : candidates, checked, System.nanoTime() - started, lagBytes.getAsLong());
+            boolean complete = plan.exact() || totalChecked == totalCandidates;
+            return new Result(List.copyOf(list), from, to, width, counts, total, complete, plan.exact(), totalCandidates,
+                    totalChecked, System.nanoTime() - started, lagBytes.getAsLong());
         }
-
     }
 
     /** A match found in a bucket, read only when it makes the list. */
@@ -226,56 +216,100 @@ public final class EventSearch {
         }
     }
 
-    /** A segment of the index, with the document runs of each bucket and the query's matches in it. */
+    /**
+     * A segment of the index: the document runs of each bucket (documents are sorted oldest
+     * first), and which documents of the range the query selects.
+     */
     private static final class Leaf {
+        final LeafReaderContext ctx;
         final LeafReader reader;
         final int[] bounds;
         final Bits live;
-        final DocIdSetIterator iterator;
+        /** The selected documents, or null when every live document of the range is. */
+        FixedBitSet selected;
         private StoredFields stored;
 
-        private Leaf(LeafReader reader, int[] bounds, Bits live, DocIdSetIterator iterator) {
-            this.reader = reader;
+        private Leaf(LeafReaderContext ctx, int[] bounds, Bits live) {
+            this.ctx = ctx;
+            this.reader = ctx.reader();
             this.bounds = bounds;
             this.live = live;
-            this.iterator = iterator;
         }
 
-        /** The leaf, or null when it has nothing in the range or nothing matches in it. */
-        static Leaf of(LeafReaderContext ctx, Weight weight, long from, long to, int buckets, long width) throws IOException {
+        /** The leaf, or null when it has nothing in the range. */
+        static Leaf of(LeafReaderContext ctx, long from, long to, int buckets, long width) throws IOException {
             LeafReader r = ctx.reader();
             PointValues pv = r.getPointValues(EventDocument.TIME);
             if (pv == null || pv.size() == 0) return null;
             long min = LongPoint.decodeDimension(pv.getMinPackedValue(), 0);
             long max = LongPoint.decodeDimension(pv.getMaxPackedValue(), 0);
             if (max < from || min >= to) return null;
-            DocIdSetIterator it = null;
-            if (weight != null) {
-                Scorer s = weight.scorer(ctx);
-                if (s == null) return null;
-                it = s.iterator();
-            }
-            // bounds[k]: the first document older than the start of bucket k (documents are newest first)
+            // bounds[k]: the first document at or after the start of bucket k; bucket k is [bounds[k], bounds[k + 1])
             int[] bounds = new int[buckets + 1];
             int maxDoc = r.maxDoc();
             int floor = 0;
-            for (int k = buckets; k >= 0; k--) {
+            for (int k = 0; k <= buckets; k++) {
                 long b = from + k * width;
-                int below;
-                if (max < b) below = 0;
-                else if (min >= b) below = maxDoc;
-                else below = firstBelow(r, b, floor, maxDoc);
-                bounds[k] = below;
-                floor = below;
+                int at;
+                if (b <= min) at = 0;
+                else if (b > max) at = maxDoc;
+                else at = firstAtOrAfter(r, b, floor, maxDoc);
+                bounds[k] = at;
+                floor = at;
             }
-            return new Leaf(r, bounds, r.getLiveDocs(), it);
+            return new Leaf(ctx, bounds, r.getLiveDocs());
         }
 
-        /** The first document in [lo, hi) whose time is below {@code t}, or hi. */
-        private static int firstBelow(LeafReader r, long t, int lo, int hi) throws IOException {
+        /**
+         * Marks what {@code weight} selects in the range ({@code null}: every document) and counts
+         * it per bucket into {@code counts}; false when nothing is selected.
+         */
+        boolean select(Weight weight, long[] counts) throws IOException {
+            int buckets = bounds.length - 1;
+            int lo = bounds[0], hi = bounds[buckets];
+            if (lo >= hi) return false;
+            long n = 0;
+            if (weight == null) {
+                for (int k = 0; k < buckets; k++) {
+                    long c = bounds[k + 1] - bounds[k];
+                    if (live != null) for (int d = bounds[k]; d < bounds[k + 1]; d++) if (!live.get(d)) c--;
+                    counts[k] += c;
+                    n += c;
+                }
+                return n > 0;
+            }
+            Scorer s = weight.scorer(ctx);
+            if (s == null) return false;
+            DocIdSetIterator it = s.iterator();
+            FixedBitSet bits = new FixedBitSet(reader.maxDoc());
+            int k = 0;
+            for (int d = it.advance(lo); d < hi; d = it.nextDoc()) {
+                if (live != null && !live.get(d)) continue;
+                while (d >= bounds[k + 1]) k++;
+                bits.set(d);
+                counts[k]++;
+                n++;
+            }
+            selected = bits;
+            return n > 0;
+        }
+
+        /** The last selected live document at or before {@code d} and at or after {@code lo}, or -1. */
+        int prev(int d, int lo) {
+            if (selected != null) {
+                if (d < lo) return -1;
+                int p = selected.prevSetBit(d);
+                return p >= lo ? p : -1;
+            }
+            while (d >= lo && live != null && !live.get(d)) d--;
+            return d >= lo ? d : -1;
+        }
+
+        /** The first document in [lo, hi) whose time is at or after {@code t}, or hi. */
+        private static int firstAtOrAfter(LeafReader r, long t, int lo, int hi) throws IOException {
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
-                if (time(r, mid) < t) hi = mid;
+                if (time(r, mid) >= t) hi = mid;
                 else lo = mid + 1;
             }
             return lo;
@@ -293,28 +327,6 @@ public final class EventSearch {
             } catch (IOException x) {
                 throw new UncheckedIOException(x);
             }
-        }
-
-        /** The first matching live document at or after {@code target}. */
-        int advance(int target) throws IOException {
-            if (iterator == null) {
-                int d = target;
-                while (d < reader.maxDoc() && live != null && !live.get(d)) d++;
-                cursor = d < reader.maxDoc() ? d : DocIdSetIterator.NO_MORE_DOCS;
-                return cursor;
-            }
-            int d = iterator.docID() >= target ? iterator.docID() : iterator.advance(target);
-            while (d != DocIdSetIterator.NO_MORE_DOCS && live != null && !live.get(d)) d = iterator.nextDoc();
-            return d;
-        }
-
-        private int cursor;
-
-        int next() throws IOException {
-            if (iterator == null) return advance(cursor + 1);
-            int d = iterator.nextDoc();
-            while (d != DocIdSetIterator.NO_MORE_DOCS && live != null && !live.get(d)) d = iterator.nextDoc();
-            return d;
         }
 
         byte[] json(int doc) {
