@@ -7,9 +7,18 @@ import dev.vigil.detect.normalize.Normalizer;
 import dev.vigil.detect.query.Query;
 import dev.vigil.server.events.EventIndex;
 import dev.vigil.server.events.EventSearch;
+import dev.vigil.server.ServerConfig;
+import dev.vigil.server.VigilServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,10 +44,12 @@ import java.util.Random;
  * <h2>Run</h2>
  * <pre>
  *   java -Xmx3g -cp 'vigil-bench/target/classes:vigil-bench/target/lib/*' \
- *        dev.vigil.bench.EventIndexHarness [events=10000000] [index dir=/tmp/vigil-event-index-bench] [reuse]
+ *        dev.vigil.bench.EventIndexHarness [events=10000000] [index dir=/tmp/vigil-event-index-bench] [reuse] [pages]
  * </pre>
  * {@code reuse} searches an index an earlier run loaded (its events end at the time the load
- * ended; ranges are taken relative to that). Results are printed as Markdown.
+ * ended; ranges are taken relative to that). {@code pages} then starts a real server on that
+ * index and times the console's pages over HTTP ({@code /events} for every query and range, entity
+ * pages). Results are printed as Markdown.
  */
 public final class EventIndexHarness {
 
@@ -77,11 +88,66 @@ public final class EventIndexHarness {
                 end = load(index, n);
                 Files.writeString(dir.resolve("end"), Long.toString(end));
             }
+            // not tied to any event log: a server given this index starts following an empty log at 0
+            index.commit(0, 0);
             index.refresh();
             System.out.printf(Locale.ROOT, "index: %,d documents, %d segments, %.2f GB on disk%n%n", index.docs(), index.segments(),
                     index.sizeBytes() / 1e9);
             search(index, end);
         }
+        if (Arrays.asList(args).contains("pages")) pages(dir.resolve("index"));
+    }
+
+    /**
+     * The console itself: a real {@link VigilServer} given this index (and an empty event log),
+     * its pages fetched over HTTP by a logged-in user. Reports the wall time of each request as
+     * the client saw it, and the search time the server reports ({@code Server-Timing}).
+     */
+    static void pages(Path indexDir) throws Exception {
+        Path data = Files.createTempDirectory("vigil-pages-bench");
+        Files.createSymbolicLink(data.resolve("event-index"), indexDir.toAbsolutePath());
+        ServerConfig config = ServerConfig.defaults(data).withPort(0).withBuiltinRules(false)
+                .withRetention(java.time.Duration.ofDays(3650), ServerConfig.FIFTEEN_MONTHS); // keep every benchmark event
+        try (VigilServer server = VigilServer.start(config)) {
+            server.store().users().create("bench", "bench password 1", dev.vigil.server.users.Role.READ_ONLY, "bench");
+            HttpClient http = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
+            String base = "http://127.0.0.1:" + server.port();
+            http.send(HttpRequest.newBuilder(URI.create(base + "/login")).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("username=bench&password=bench+password+1")).build(), HttpResponse.BodyHandlers.discarding());
+            List<String> urls = new ArrayList<>();
+            for (String range : List.of("24h", "7d")) {
+                for (String q : QUERIES) urls.add("/events?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&range=" + range);
+            }
+            urls.addAll(List.of("/entities/host/host-17", "/entities/host/bastion-2", "/entities/user/root", "/entities/ip/203.0.113.7",
+                    "/entities/binary/%2Fusr%2Fbin%2Fbash", "/entities/service/web"));
+            for (int w = 0; w < 3; w++) for (String u : urls) get(http, base + u);
+            System.out.println();
+            System.out.println("Pages over HTTP (a real server on this index; wall time as the client saw it, of 9 requests):");
+            System.out.println();
+            System.out.println("| page | status | KB | p50 ms | p95 ms | max ms | search (Server-Timing) p50 ms |");
+            System.out.println("|---|---|---:|---:|---:|---:|---:|");
+            for (String u : urls) {
+                long[] ns = new long[9];
+                double[] search = new double[9];
+                HttpResponse<byte[]> r = null;
+                for (int i = 0; i < ns.length; i++) {
+                    long a = System.nanoTime();
+                    r = get(http, base + u);
+                    ns[i] = System.nanoTime() - a;
+                    String t = r.headers().firstValue("Server-Timing").orElse("search;dur=-1");
+                    search[i] = Double.parseDouble(t.substring(t.indexOf("dur=") + 4));
+                }
+                Arrays.sort(ns);
+                Arrays.sort(search);
+                System.out.printf(Locale.ROOT, "| `%s` | %d | %d | %.1f | %.1f | %.1f | %.1f |%n", URLDecoder.decode(u, StandardCharsets.UTF_8).replace("|", "\\|"),
+                        r.statusCode(), r.body().length / 1024, ns[4] / 1e6, ns[7] / 1e6, ns[8] / 1e6, search[4]);
+            }
+        }
+    }
+
+    private static HttpResponse<byte[]> get(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** Loads n events over the 7 days before now; returns the end of their time range. */

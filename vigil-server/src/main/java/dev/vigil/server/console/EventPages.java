@@ -58,6 +58,12 @@ public final class EventPages {
 
     void routes(HttpRouting.Builder r, ConsoleAuth auth) {
         r.get("/events", auth.page(Role.READ_ONLY, this::explorer));
+        // an event's JSON, loaded when its row is unfolded (50 agent events would weigh half a megabyte inline)
+        r.get("/events/{id}/json", auth.page(Role.READ_ONLY, (req, res, s) -> {
+            String id = req.path().pathParameters().get("id");
+            EventSearch.Hit hit = backend.events().byId(id).orElseThrow(() -> new NotFoundException("event", id));
+            View.render(res, "event-json.jte", new EventJson(id, pretty(EventsJson.tree(hit))));
+        }));
         r.get("/entities/{kind}/{+value}", auth.page(Role.READ_ONLY, this::entity));
     }
 
@@ -197,11 +203,15 @@ public final class EventPages {
     }
 
     /** One event as the list shows it. */
-    public record EventRow(long time, String host, String source, String service, String status, String message,
-                           String json, List<EntityLink> entities) {
+    public record EventRow(String id, long time, String host, String source, String service, String status, String message,
+                           List<EntityLink> entities) {
         public String timeText() { return Format.time(time); }
         public String iso() { return Format.iso(time); }
+        public String jsonUrl() { return "/events/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20") + "/json"; }
     }
+
+    /** The model of {@code event-json.jte}: one event's JSON, pretty-printed. */
+    public record EventJson(String id, String json) {}
 
     /** A link to an entity page. */
     public record EntityLink(String kind, String value, String url) {}
@@ -235,7 +245,7 @@ public final class EventPages {
         for (String kind : Format.ENTITY_KINDS) {
             for (String v : ents.getOrDefault(kind, List.of())) links.add(new EntityLink(kind, v, Format.entityUrl(kind, v)));
         }
-        return new EventRow(e.time(), e.host(), e.source(), e.service(), e.status(), e.message(), pretty(EventsJson.tree(h)), links);
+        return new EventRow(e.id(), e.time(), e.host(), e.source(), e.service(), e.status(), e.message(), links);
     }
 
     private static final DateTimeFormatter LABEL_DAY = DateTimeFormatter.ofPattern("MM-dd HH:mm").withZone(ZoneOffset.UTC);

@@ -41,6 +41,7 @@ import java.util.Set;
  *       with {@link Character#toLowerCase(char)} as full-text search compares them</td></tr>
  *   <tr><td>{@value #OVERFLOW}</td><td>names whose terms are incomplete in this event: a value or word too long to be a
  *       term, text that is not well-formed UTF-16, too many values; {@value #ANY_ATTRIBUTE} for all attributes</td></tr>
+ *   <tr><td>{@value #ID}</td><td>the event's id (intake gives every event one)</td></tr>
  *   <tr><td>{@value #JSON}</td><td>stored: the event's JSON as the event log holds it</td></tr>
  * </table>
  *
@@ -58,6 +59,7 @@ final class EventDocument {
     static final String WORDS = "w";
     static final String OVERFLOW = "l";
     static final String JSON = "j";
+    static final String ID = "id";
     /** In {@value #OVERFLOW}: the attributes of this event are not all indexed. */
     static final String ANY_ATTRIBUTE = "@*";
     /** Separates the path from the value in {@value #ATTR} terms. */
@@ -74,6 +76,7 @@ final class EventDocument {
     static Document of(LogEvent e, byte[] json) {
         Document d = new Document();
         d.add(new LongField(TIME, e.time(), Field.Store.NO));
+        if (!e.id().isEmpty() && termable(e.id())) d.add(keyword(ID, e.id()));
         Set<String> overflow = new HashSet<>();
         Flattener f = new Flattener();
         reserved(d, "host", e.host(), f.exists, overflow);

@@ -112,6 +112,24 @@ public final class EventSearch {
         }
     }
 
+    /** The event with this id, if the index has it. */
+    public java.util.Optional<Hit> byId(String id) throws IOException {
+        if (id == null || id.isEmpty() || !EventDocument.termable(id)) return java.util.Optional.empty();
+        IndexSearcher searcher = index.acquire();
+        try {
+            var top = searcher.search(new org.apache.lucene.search.TermQuery(new org.apache.lucene.index.Term(EventDocument.ID, id)), 1);
+            if (top.scoreDocs.length == 0) return java.util.Optional.empty();
+            int doc = top.scoreDocs[0].doc;
+            LeafReaderContext ctx = searcher.getIndexReader().leaves().get(org.apache.lucene.index.ReaderUtil.subIndex(doc, searcher.getIndexReader().leaves()));
+            Leaf l = new Leaf(ctx, new int[0], ctx.reader().getLiveDocs());
+            byte[] json = l.json(doc - ctx.docBase);
+            LogEvent e = LogEventJson.fromJson(json);
+            return java.util.Optional.of(new Hit(e.time(), e, json));
+        } finally {
+            index.release(searcher);
+        }
+    }
+
     /** One search. */
     private final class Run {
         final IndexSearcher searcher;

@@ -150,6 +150,12 @@ class EventPagesTest {
         assertThat(r.path("exact").asBoolean()).isTrue();
         assertThat(r.path("events")).hasSize(2);
         assertThat(r.path("events").get(0).path("message").asText()).isEqualTo("GET /pay/0 marker-one"); // newest first
+        // unfolding an event loads its JSON as stored
+        String id = r.path("events").get(0).path("id").asText();
+        assertThat(page).contains("hx-get=\"/events/" + id + "/json\"");
+        String json = unescape(browser.get("/events/" + id + "/json").body());
+        assertThat(JSON.readTree(json.substring(json.indexOf('>') + 1, json.lastIndexOf("</pre>"))).path("attributes").path("usr").path("name").asText())
+                .isEqualTo("carol");
         long sum = 0;
         for (JsonNode b : r.path("histogram").path("buckets")) sum += b.path("count").asLong();
         assertThat(sum).isEqualTo(3);
@@ -260,6 +266,15 @@ class EventPagesTest {
                     .contains("&lt;script&gt;alert(1)&lt;/script&gt;");
             assertThat(shownTotal(p.body())).as(url).isEqualTo(1);
         }
+        // the event's JSON, unfolded: text too
+        Matcher json = Pattern.compile("hx-get=\"(/events/[^\"]+/json)\"").matcher(browser.get(events("source:xss-test", "1h")).body());
+        assertThat(json.find()).isTrue();
+        Browser.Page j = browser.get(unescape(json.group(1)));
+        assertThat(j.status()).isEqualTo(200);
+        assertThat(j.body()).startsWith("<pre class=\"json\"").doesNotContain("<script>", "<b>bold</b>", "<img")
+                .contains("&lt;/pre&gt;&lt;script&gt;alert(3)&lt;/script&gt;", "&lt;b&gt;bold&lt;/b&gt;");
+        assertThat(new Browser(server.port()).get(unescape(json.group(1))).status()).as("needs a login").isEqualTo(303);
+        assertThat(browser.get("/events/no-such-event/json").status()).isEqualTo(404);
         // the query itself, echoed in the search box and in an error, is text too
         String q = "\"><script>alert(4)</script>";
         String page = browser.get(events(q, "1h")).body();
