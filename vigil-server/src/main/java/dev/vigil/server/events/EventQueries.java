@@ -104,10 +104,21 @@ final class EventQueries {
         return new Plan(any(plans.stream().map(Plan::query).toList()), exact);
     }
 
+    /** Some of the queries: terms of one field gathered into one term-set query (value groups can be long). */
     private static Query any(List<Query> qs) {
         if (qs.size() == 1) return qs.getFirst();
+        java.util.Map<String, List<org.apache.lucene.util.BytesRef>> terms = new java.util.LinkedHashMap<>();
+        List<Query> others = new ArrayList<>();
+        for (Query q : qs) {
+            if (q instanceof TermQuery t) terms.computeIfAbsent(t.getTerm().field(), f -> new ArrayList<>()).add(t.getTerm().bytes());
+            else others.add(q);
+        }
+        List<Query> all = new ArrayList<>(others);
+        terms.forEach((field, values) -> all.add(values.size() == 1 ? new TermQuery(new Term(field, values.getFirst()))
+                : new org.apache.lucene.search.TermInSetQuery(field, values)));
+        if (all.size() == 1) return all.getFirst();
         BooleanQuery.Builder b = new BooleanQuery.Builder();
-        for (Query q : qs) b.add(q, Occur.SHOULD);
+        for (Query q : all) b.add(q, Occur.SHOULD);
         return b.build();
     }
 

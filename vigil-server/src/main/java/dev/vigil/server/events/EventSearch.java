@@ -140,7 +140,7 @@ public final class EventSearch {
         final int limit;
         final long started;
         final long deadline;
-        final EventQueries.Plan plan;
+        EventQueries.Plan plan;
         final List<Leaf> leaves = new ArrayList<>();
         /** Per bucket: matches found, candidates the index selected (inexact plans), candidates checked. */
         final long[] matched, candidates, checked;
@@ -155,15 +155,27 @@ public final class EventSearch {
             this.limit = limit;
             this.started = started;
             this.deadline = started + budgetNanos;
-            this.plan = new EventQueries(searcher.getIndexReader()).translate(query.clause());
+            EventQueries.Plan p;
+            try {
+                p = new EventQueries(searcher.getIndexReader()).translate(query.clause());
+            } catch (IndexSearcher.TooManyClauses x) {
+                p = EventQueries.Plan.ALL_WIDENED; // see run()
+            }
+            this.plan = p;
             this.matched = new long[buckets];
             this.candidates = new long[buckets];
             this.checked = new long[buckets];
         }
 
         Result run() throws IOException {
-            Weight weight = plan.all() ? null
-                    : searcher.createWeight(searcher.rewrite(plan.query()), ScoreMode.COMPLETE_NO_SCORES, 1f);
+            Weight weight;
+            try {
+                weight = plan.all() ? null : searcher.createWeight(searcher.rewrite(plan.query()), ScoreMode.COMPLETE_NO_SCORES, 1f);
+            } catch (IndexSearcher.TooManyClauses x) {
+                // more alternatives than Lucene takes in one query: every event is a candidate for the matcher
+                plan = EventQueries.Plan.ALL_WIDENED;
+                weight = null;
+            }
             long to = from + buckets * width;
             for (LeafReaderContext ctx : searcher.getIndexReader().leaves()) {
                 Leaf l = Leaf.of(ctx, from, to, buckets, width);

@@ -177,6 +177,17 @@ class EventSearchTest {
     }
 
     @Test
+    void moreAlternativesThanLuceneTakesStillMatchExactly() throws Exception {
+        StringBuilder q = new StringBuilder("@usr.name:(root");
+        for (int i = 0; i < 1500; i++) q.append(" OR u").append(i);
+        q.append(")");
+        Query query = Query.parse(q.toString());
+        EventSearch.Result r = new EventSearch(index, () -> 0, 60_000_000_000L).search(query, T0, T0 + N * 1000L, 5, 60_000L);
+        assertThat(r.total()).isEqualTo(events.stream().filter(query::matches).count());
+        assertThat(r.exact()).isTrue();
+    }
+
+    @Test
     void aTightBudgetEstimatesAndSaysSo() throws Exception {
         EventSearch search = new EventSearch(index, () -> 0, 0); // no time to read anything
         EventSearch.Result r = search.search(Query.parse("\"Failed password\""), T0, T0 + N * 1000L, 5, 60_000L);
