@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
                         + "variable names, container image and tag, host tags.",
                 ""},
         subcommands = {AgentCommand.class, EventsCommand.class, RulesCommand.class, ServerCommand.class, UpCommand.class, ReplayCommand.class,
-                SignalsCommand.class, DetectionRulesCommand.class, SuppressionsCommand.class, ApiKeysCommand.class,
+                SignalsCommand.class, DetectionRulesCommand.class, SuppressionsCommand.class, ApiKeysCommand.class, UsersCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Run 'vigil help COMMAND' for a command's options. Documentation: README.md and docs/."})
 public final class Main implements Runnable {

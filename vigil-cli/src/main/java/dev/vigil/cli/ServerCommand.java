@@ -18,7 +18,10 @@ import java.util.List;
                         + "detection rules, security signals and the REST API (/api/v1, OpenAPI at /api/v1/openapi.yaml).",
                 "",
                 "Zero set-up: SQLite and the event log live under --data. On first start an API key is written to "
-                        + "<data>/initial-api-key."})
+                        + "<data>/initial-api-key.",
+                "",
+                "The web console is at the same address (/signals). With no console user yet, the server creates 'admin' "
+                        + "with a random password and prints it once on stderr; 'vigil users add' before the first start avoids that."})
 final class ServerCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: ${DEFAULT-VALUE}).")
@@ -51,12 +54,17 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--tail-source", paramLabel = "NAME", description = "Source of followed lines that don't name one (syslog lines name their program).")
     String tailSource;
 
+    @Option(names = "--secure-cookies", description = "Mark console session cookies Secure: use it when browsers reach the console over "
+            + "HTTPS (a TLS reverse proxy); without HTTPS browsers would then not send the cookie.")
+    boolean secureCookies;
+
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (30s, 5m...).")
     String duration;
 
     @Override
     public Integer call() throws Exception {
-        VigilServer server = VigilServer.start(config(data, listen, rules, noDefaultRules, postgres, pgUser, eventRetention, signalRetention));
+        VigilServer server = VigilServer.start(config(data, listen, rules, noDefaultRules, postgres, pgUser, eventRetention, signalRetention)
+                .withSecureCookies(secureCookies));
         server.tail(tail, tailSource);
         Path key = data.resolve(VigilServer.INITIAL_KEY_FILE);
         if (Files.exists(key)) System.err.println("vigil server: API key for agents and the CLI in " + key);

@@ -437,6 +437,25 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
+     * Where to start reading for the records appended at or after {@code since}: the base of the
+     * oldest segment last modified at or after it (every older segment was complete before), or
+     * {@link #endOffset()} when none was. Segments are the granularity, so the records between the
+     * offset returned and the first one appended since may be older. A segment deleted meanwhile
+     * is passed over.
+     */
+    public long offsetWrittenSince(Instant since) {
+        ensureOpen();
+        for (Segment s : segments.values()) {
+            try {
+                if (!Files.getLastModifiedTime(s.path).toInstant().isBefore(since)) return Math.max(s.base, startOffset());
+            } catch (IOException gone) {
+                // deleted by retention between listing and looking: the next one is newer
+            }
+        }
+        return end;
+    }
+
+    /**
      * Waits until the end moves past {@code position}, the journal closes, or the time is up.
      *
      * @return true if there is data at or after {@code position}

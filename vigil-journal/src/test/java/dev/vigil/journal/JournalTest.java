@@ -387,6 +387,29 @@ class JournalTest {
     }
 
     @Test
+    void offsetWrittenSinceSkipsSegmentsLastModifiedBefore() throws Exception {
+        try (Journal j = Journal.open(dir, small())) {
+            for (int i = 0; i < 4; i++) j.append(recs("b" + i + "-", 0, 20)); // one segment per batch
+            List<Path> files = j.segmentFiles();
+            assertThat(files).hasSize(4);
+            Instant old = Instant.now().minus(Duration.ofDays(10));
+            Files.setLastModifiedTime(files.get(0), FileTime.from(old));
+            Files.setLastModifiedTime(files.get(1), FileTime.from(old));
+            long since = j.offsetWrittenSince(Instant.now().minus(Duration.ofDays(1)));
+            assertThat(readAll(j, since)).isEqualTo(concat(strings("b2-", 0, 20), strings("b3-", 0, 20)));
+            for (Path f : files) Files.setLastModifiedTime(f, FileTime.from(old));
+            assertThat(j.offsetWrittenSince(Instant.now().minus(Duration.ofDays(1)))).isEqualTo(j.endOffset());
+            assertThat(j.offsetWrittenSince(Instant.now().minus(Duration.ofDays(30)))).isEqualTo(j.startOffset());
+        }
+    }
+
+    static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    @Test
     void retentionKeepsWhatAConsumerHasNotRead() throws Exception {
         try (Journal j = Journal.open(dir, small())) {
             long firstEnd = 0;

@@ -31,8 +31,20 @@ public final class DetectionRules {
     /** The shipped rules, listed in the index so the jar needs no directory scanning. */
     public static final String BUILTIN_INDEX = "/dev/vigil/server/rules/index.txt";
 
-    /** A rule and where it came from: {@code builtin}, a file path, or {@code api}. */
-    public record Loaded(DetectionRule rule, String origin) {}
+    /**
+     * A rule and where it came from: {@code builtin}, a file path, or {@code api}.
+     *
+     * @param overrides the origin of the rule with the same id that this one replaces (a stored copy of
+     *                  a built-in rule, say), or null
+     */
+    public record Loaded(DetectionRule rule, String origin, String overrides) {
+        public Loaded(DetectionRule rule, String origin) {
+            this(rule, origin, null);
+        }
+
+        /** Whether this rule is text in the database, changed through the API or the console (not a file: rules as code). */
+        public boolean stored() { return "api".equals(origin); }
+    }
 
     private DetectionRules() {}
 
@@ -77,15 +89,19 @@ public final class DetectionRules {
     public static List<Loaded> all(boolean builtin, List<Path> dirs, RuleStore stored, List<RuleException> problems) throws IOException {
         Map<String, Loaded> byId = new LinkedHashMap<>();
         if (builtin) for (DetectionRule r : builtin()) byId.put(r.id(), new Loaded(r, "builtin"));
-        for (Loaded l : files(dirs, problems)) byId.put(l.rule().id(), l);
+        for (Loaded l : files(dirs, problems)) byId.put(l.rule().id(), overriding(l, byId.get(l.rule().id())));
         for (StoredRule s : stored.list()) {
             try {
                 DetectionRule r = RuleLoader.parse(s.source(), "api:" + s.id());
-                byId.put(r.id(), new Loaded(s.enabled() ? r : r.withEnabled(false), "api"));
+                byId.put(r.id(), overriding(new Loaded(s.enabled() ? r : r.withEnabled(false), "api"), byId.get(r.id())));
             } catch (RuleException x) {
                 problems.add(x);
             }
         }
         return new ArrayList<>(byId.values());
+    }
+
+    private static Loaded overriding(Loaded l, Loaded previous) {
+        return previous == null ? l : new Loaded(l.rule(), l.origin(), previous.origin());
     }
 }

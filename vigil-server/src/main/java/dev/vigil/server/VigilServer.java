@@ -53,18 +53,23 @@ public final class VigilServer implements AutoCloseable {
     private final WebServer web;
     private final Thread housekeeping;
     private volatile List<RuleException> ruleProblems = List.of();
+    /** The rules as last loaded, with their origins (detection swaps them in between two events). */
+    private volatile List<DetectionRules.Loaded> loadedRules = List.of();
+    private final dev.vigil.server.pipeline.RuleTester ruleTester;
+    private final Api api;
     private dev.vigil.server.logs.FileTailer tailer;
+    private final dev.vigil.server.console.Console console;
 
-    private VigilServer(ServerConfig config) throws IOException, InterruptedException {
+    private VigilServer(ServerConfig config, java.time.InstantSource clock) throws IOException, InterruptedException {
         this.config = config;
         Files.createDirectories(config.dataDir());
-        this.store = Store.open(config.store());
+        this.store = Store.open(config.store(), clock);
         createFirstKey();
         this.events = Journal.open(config.dataDir().resolve("events"), JournalConfig.defaults());
         this.intake = new Intake(events, new Normalizer());
         List<RuleException> problems = new ArrayList<>();
-        List<DetectionRule> rules = DetectionRules.all(config.builtinRules(), config.ruleDirs(), store.rules(), problems)
-                .stream().map(DetectionRules.Loaded::rule).toList();
+        this.loadedRules = List.copyOf(DetectionRules.all(config.builtinRules(), config.ruleDirs(), store.rules(), problems));
+        List<DetectionRule> rules = loadedRules.stream().map(DetectionRules.Loaded::rule).toList();
         this.ruleProblems = List.copyOf(problems);
         this.engine = new DetectionEngine(rules);
         engine.setSuppressions(store.suppressions().list());
@@ -76,7 +81,8 @@ public final class VigilServer implements AutoCloseable {
         eventIndexer.start();
         this.eventSearch = new dev.vigil.server.events.EventSearch(eventIndex, eventIndexer::lagBytes);
         this.batchReader = new BatchReader(config.maxBodyBytes(), config.maxLineBytes(), 100_000);
-        Api api = new Api(new Api.Backend() {
+        this.ruleTester = new dev.vigil.server.pipeline.RuleTester(events, () -> store.suppressions().list(), Clock.systemUTC());
+        this.api = new Api(new Api.Backend() {
             @Override public Store store() { return store; }
             @Override public Intake intake() { return intake; }
             @Override public BatchReader batchReader() { return batchReader; }
@@ -84,15 +90,18 @@ public final class VigilServer implements AutoCloseable {
             @Override public List<RuleException> reload() throws IOException { return VigilServer.this.reload(); }
             @Override public ObjectNode stats() { return VigilServer.this.stats(); }
             @Override public dev.vigil.server.events.EventSearch events() { return eventSearch; }
+            @Override public List<DetectionRules.Loaded> loadedRules() { return loadedRules; }
+            @Override public dev.vigil.server.pipeline.RuleTester ruleTester() { return ruleTester; }
         });
         HttpRouting.Builder routing = HttpRouting.builder();
         api.routes(routing);
         createFirstAdmin();
-        new dev.vigil.server.console.Console(new dev.vigil.server.console.Console.ConsoleBackend() {
+        this.console = new dev.vigil.server.console.Console(new dev.vigil.server.console.Console.ConsoleBackend() {
             @Override public Store store() { return store; }
             @Override public void reload() throws IOException { VigilServer.this.reload(); }
-            @Override public dev.vigil.server.events.EventSearch events() { return eventSearch; }
-        }, config.secureCookies()).routes(routing);
+            @Override public VigilServer server() { return VigilServer.this; }
+        }, config.secureCookies(), clock);
+        console.routes(routing);
         this.web = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -111,7 +120,16 @@ public final class VigilServer implements AutoCloseable {
     }
 
     public static VigilServer start(ServerConfig config) throws IOException, InterruptedException {
-        return new VigilServer(config);
+        return new VigilServer(config, java.time.InstantSource.system());
+    }
+
+    /**
+     * As {@link #start(ServerConfig)}, with the clock of the store (change stamps, console
+     * sessions) and of the console's login throttle: tests pass one they move by hand to see
+     * sessions and throttling expire. Detection keeps the system clock.
+     */
+    public static VigilServer start(ServerConfig config, java.time.InstantSource clock) throws IOException, InterruptedException {
+        return new VigilServer(config, clock);
     }
 
     private void createFirstKey() throws IOException {
@@ -137,9 +155,16 @@ public final class VigilServer implements AutoCloseable {
         String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
         store.users().create("admin", password, dev.vigil.server.users.Role.ADMIN, "vigil");
         String msg = "console: created user 'admin' with password " + password
-                + " (shown this once; change it with `vigil users passwd admin`)";
+                + " (shown this once; change it with `vigil users passwd admin " + storeOptions() + "`)";
         System.err.println(msg);
         LOG.info(msg);
+    }
+
+    /** The options of {@code vigil users} that reach this server's store. */
+    private String storeOptions() {
+        var st = config.store();
+        return st.dialect() == dev.vigil.server.store.Dialect.SQLITE ? "--data " + st.dataDir()
+                : "--postgres " + st.jdbcUrl() + " --postgres-user " + st.user();
     }
 
     /**
@@ -186,8 +211,9 @@ public final class VigilServer implements AutoCloseable {
     /** Re-reads rules (built-in, files, stored) and suppressions into detection. */
     public synchronized List<RuleException> reload() throws IOException {
         List<RuleException> problems = new ArrayList<>();
-        List<DetectionRule> rules = DetectionRules.all(config.builtinRules(), config.ruleDirs(), store.rules(), problems)
-                .stream().map(DetectionRules.Loaded::rule).toList();
+        List<DetectionRules.Loaded> loaded = List.copyOf(DetectionRules.all(config.builtinRules(), config.ruleDirs(), store.rules(), problems));
+        List<DetectionRule> rules = loaded.stream().map(DetectionRules.Loaded::rule).toList();
+        loadedRules = loaded;
         ruleProblems = List.copyOf(problems);
         pipeline.reload(rules, store.suppressions().list());
         return problems;
@@ -260,6 +286,10 @@ public final class VigilServer implements AutoCloseable {
         }
         var problems = det.putArray("rule_problems");
         ruleProblems.forEach(p -> problems.add(p.getMessage()));
+        // console: logins refused by the throttle (429) and failed (wrong password, unknown or disabled user)
+        ObjectNode con = o.putObject("console");
+        con.put("refused_logins", console.throttle().refused.sum());
+        con.put("failed_logins", console.throttle().failures.sum());
         return o;
     }
 
@@ -276,6 +306,18 @@ public final class VigilServer implements AutoCloseable {
     public dev.vigil.server.events.EventSearch eventSearch() { return eventSearch; }
 
     public ServerConfig config() { return config; }
+
+    /** The detection rules as last loaded (built-in, files, stored; disabled ones included), with their origins. */
+    public List<DetectionRules.Loaded> loadedRules() { return loadedRules; }
+
+    /** Rule files and stored rules that did not load at the last (re)load. */
+    public List<RuleException> ruleProblems() { return ruleProblems; }
+
+    /** Runs a rule over a range of the event log without touching live detection. */
+    public dev.vigil.server.pipeline.RuleTester ruleTester() { return ruleTester; }
+
+    /** The latest heartbeat of each agent that sent one since this server started. */
+    public java.util.Collection<ObjectNode> agents() { return api.agents(); }
 
     @Override public void close() throws Exception {
         if (tailer != null) tailer.close();

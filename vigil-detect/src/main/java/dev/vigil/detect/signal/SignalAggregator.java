@@ -174,8 +174,8 @@ public final class SignalAggregator {
         tagSet.add("rule:" + r.id());
         if (!sample.source().isEmpty()) tagSet.add("source:" + sample.source());
         List<String> tags = new ArrayList<>(tagSet);
-        String tactic = tag(tags, "tactic");
-        String technique = tag(tags, "technique");
+        String tactic = mitreId(tag(tags, "tactic"));
+        String technique = mitreId(tag(tags, "technique"));
         Map<String, String> groupBy = new LinkedHashMap<>();
         var fields = r.queries().getFirst().groupBy();
         for (int i = 0; i < fields.size() && i < s.group.size(); i++) groupBy.put(fields.get(i).name(), s.group.value(i));
@@ -196,6 +196,20 @@ public final class SignalAggregator {
             if (!v.endsWith(":")) out.add(v); // a tag whose placeholder had no value is left out
         }
         return out;
+    }
+
+    /**
+     * The bare ATT&CK id of a tag value: agent policies write {@code TA0006-credential-access},
+     * detection rules {@code TA0006}; signals carry {@code TA0006} either way so facets and
+     * filters see one value per tactic (the tag keeps the long form).
+     */
+    static String mitreId(String v) {
+        int dash = v.indexOf('-');
+        if (dash > 0 && (v.startsWith("TA") || v.startsWith("T"))) {
+            String id = v.substring(0, dash);
+            if (id.matches("TA\\d{4}|T\\d{4}(\\.\\d{3})?")) return id;
+        }
+        return v;
     }
 
     private static String tag(List<String> tags, String key) {

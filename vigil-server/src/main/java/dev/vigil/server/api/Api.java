@@ -19,7 +19,6 @@ import dev.vigil.server.store.CreatedKey;
 import dev.vigil.server.store.EntityKind;
 import dev.vigil.server.store.InvalidChangeException;
 import dev.vigil.server.store.NotFoundException;
-import dev.vigil.server.store.RuleFormat;
 import dev.vigil.server.store.SignalPage;
 import dev.vigil.server.store.SignalQuery;
 import dev.vigil.server.store.SignalSort;
@@ -76,13 +75,25 @@ public final class Api {
 
         /** Searches the event index. */
         dev.vigil.server.events.EventSearch events();
+        /** The rules in force with where each came from (for GET /rules). */
+        List<dev.vigil.server.DetectionRules.Loaded> loadedRules();
+
+        /** Runs a rule over a range of the event log, offline (POST /rules/test). */
+        dev.vigil.server.pipeline.RuleTester ruleTester();
     }
 
     private final Backend backend;
     private final Map<String, ObjectNode> agents = new ConcurrentHashMap<>();
+    private final dev.vigil.server.RuleChanges ruleChanges;
 
     public Api(Backend backend) {
         this.backend = backend;
+        this.ruleChanges = new dev.vigil.server.RuleChanges(backend.store().rules(), backend::reload);
+    }
+
+    /** The agents' latest heartbeats (as sent, plus {@code last_seen}), by agent id. */
+    public java.util.Collection<ObjectNode> agents() {
+        return java.util.Collections.unmodifiableCollection(agents.values());
     }
 
     /**
@@ -111,6 +122,7 @@ public final class Api {
         RULE("GET", "/api/v1/rules/{id}"),
         RULE_PUT("PUT", "/api/v1/rules/{id}"),
         RULE_VALIDATE("POST", "/api/v1/rules/validate"),
+        RULE_TEST("POST", "/api/v1/rules/test"),
         RULE_DELETE("DELETE", "/api/v1/rules/{id}"),
         RULE_ENABLE("POST", "/api/v1/rules/{id}/enable"),
         RULE_DISABLE("POST", "/api/v1/rules/{id}/disable"),
@@ -180,9 +192,9 @@ public final class Api {
                     .orElseThrow(() -> new HttpError(404, "no stored rule " + param(req, "id") + " (built-in and file rules are listed by GET /api/v1/rules)")))));
             case RULE_PUT -> authed(this::putRule);
             case RULE_VALIDATE -> authed(this::validateRule);
+            case RULE_TEST -> authed(this::testRule);
             case RULE_DELETE -> authed((req, res, actor) -> {
-                if (!backend.store().rules().delete(param(req, "id"))) throw new HttpError(404, "no stored rule " + param(req, "id"));
-                backend.reload();
+                if (!ruleChanges.delete(param(req, "id"))) throw new HttpError(404, "no stored rule " + param(req, "id"));
                 res.status(204).send();
             });
             case RULE_ENABLE -> authed((req, res, actor) -> enable(req, res, actor, true));
@@ -355,10 +367,13 @@ public final class Api {
     private void listRules(ServerRequest req, ServerResponse res, String actor) throws IOException {
         ArrayNode a = ApiJson.MAPPER.createArrayNode();
         Map<String, DetectionEngine.Compiled> running = backend.engine().rules();
+        Map<String, String> origins = new java.util.HashMap<>();
+        for (var l : backend.loadedRules()) origins.put(l.rule().id(), l.origin());
         for (DetectionEngine.Compiled c : running.values()) {
             DetectionRule r = c.rule();
             ObjectNode o = a.addObject();
             o.put("id", r.id());
+            if (origins.containsKey(r.id())) o.put("origin", origins.get(r.id()));
             o.put("name", r.name());
             o.put("method", r.method().id());
             o.put("enabled", r.enabled());
@@ -402,18 +417,43 @@ public final class Api {
     private void putRule(ServerRequest req, ServerResponse res, String actor) throws IOException {
         String id = param(req, "id");
         String text = text(req);
-        DetectionRule r = parseRule(text, "request");
-        if (!r.id().equals(id)) throw new HttpError(400, "the rule's id '" + r.id() + "' does not match the URL's '" + id + "'");
-        RuleFormat format = text.stripLeading().startsWith("{") ? RuleFormat.JSON : RuleFormat.YAML;
-        var stored = backend.store().rules().put(id, r.name(), format, text, actor);
-        backend.reload();
+        dev.vigil.server.store.StoredRule stored;
+        try {
+            stored = ruleChanges.put(id, text, actor);
+        } catch (RuleException x) {
+            throw new RuleRejected(x);
+        } catch (dev.vigil.server.RuleChanges.IdMismatch x) {
+            throw new HttpError(400, "the rule's id '" + x.actual + "' does not match the URL's '" + id + "'");
+        }
         json(res, 200, ApiJson.rule(stored));
     }
 
     private void enable(ServerRequest req, ServerResponse res, String actor, boolean on) throws IOException {
-        var stored = backend.store().rules().setEnabled(param(req, "id"), on, actor);
-        backend.reload();
-        json(res, 200, ApiJson.rule(stored));
+        json(res, 200, ApiJson.rule(ruleChanges.setEnabled(param(req, "id"), on, actor)));
+    }
+
+    /**
+     * Runs the rule in the body over the event log's events from {@code from} (default 24 hours
+     * ago) to {@code to} (default now), offline, and answers the signals it would raise.
+     */
+    private void testRule(ServerRequest req, ServerResponse res, String actor) throws Exception {
+        DetectionRule r = parseRule(text(req), "request");
+        var q = req.query();
+        long now = System.currentTimeMillis();
+        long from = q.first("from").map(Api::time).orElse(now - 24 * 3_600_000L);
+        long to = q.first("to").map(Api::time).orElse(now);
+        if (to < from) throw new HttpError(400, "'to' is before 'from'");
+        var d = dev.vigil.server.pipeline.RuleTester.Limits.DEFAULT;
+        var limits = new dev.vigil.server.pipeline.RuleTester.Limits(
+                q.first("max_events").map(v -> (long) integer(v, "max_events")).orElse(d.maxEvents()),
+                q.first("max_seconds").map(v -> java.time.Duration.ofSeconds(integer(v, "max_seconds"))).orElse(d.maxTime()),
+                q.first("max_signals").map(v -> integer(v, "max_signals")).orElse(d.maxSignals())).capped();
+        try {
+            json(res, 200, ApiJson.ruleTest(backend.ruleTester().run(r, from, to, limits)));
+        } catch (dev.vigil.server.pipeline.RuleTester.Busy x) {
+            res.header(HeaderNames.RETRY_AFTER, "5");
+            throw new HttpError(429, x.getMessage());
+        }
     }
 
     private SuppressionSpec suppressionSpec(JsonNode b) {

@@ -102,4 +102,36 @@ final class ApiJson {
         o.put("source", r.source());
         return o;
     }
+
+    static ObjectNode ruleTest(dev.vigil.server.pipeline.RuleTester.Result r) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("rule_id", r.ruleId());
+        o.put("from", Instant.ofEpochMilli(r.from()).toString());
+        o.put("to", Instant.ofEpochMilli(r.to()).toString());
+        o.put("scanned_events", r.scannedEvents());
+        o.put("tested_events", r.testedEvents());
+        o.put("matched_events", r.matchedEvents());
+        o.put("detections", r.detections());
+        o.put("suppressed", r.suppressed());
+        o.put("late_events", r.lateEvents());
+        o.put("elapsed_ms", r.elapsedMillis());
+        if (r.bound() != null) o.put("bound", r.bound().id());
+        else o.putNull("bound");
+        if (r.earliestEvent() != null) o.put("earliest_event", Instant.ofEpochMilli(r.earliestEvent()).toString());
+        o.put("signals_total", r.signalsTotal());
+        ArrayNode a = o.putArray("signals");
+        for (var s : r.signals()) {
+            ObjectNode j = a.addObject();
+            j.put("title", s.title());
+            j.put("severity", s.severity().id());
+            j.put("count", s.count());
+            ObjectNode group = j.putObject("group_by");
+            s.groupBy().forEach(group::put);
+            j.put("first_seen", Instant.ofEpochMilli(s.firstSeen()).toString());
+            j.put("last_seen", Instant.ofEpochMilli(s.lastSeen()).toString());
+            ArrayNode hosts = j.putArray("hosts");
+            s.hosts().forEach(hosts::add);
+        }
+        return o;
+    }
 }

@@ -11,6 +11,7 @@ import io.helidon.webserver.http.ServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.InstantSource;
 import java.util.Optional;
 
 /**
@@ -26,11 +27,20 @@ public final class Console {
     private final LoginThrottle throttle = new LoginThrottle();
     private final Assets assets = new Assets();
     private final SignalPages signals;
+    private final SuppressionPages suppressions;
+    private final InstantSource clock;
 
     public Console(ConsoleBackend backend, boolean secureCookies) {
+        this(backend, secureCookies, InstantSource.system());
+    }
+
+    /** {@code clock} times the login throttle (tests pass one they move by hand). */
+    public Console(ConsoleBackend backend, boolean secureCookies, InstantSource clock) {
         this.backend = backend;
+        this.clock = clock;
         this.auth = new ConsoleAuth(backend.store().users(), secureCookies);
         this.signals = new SignalPages(backend);
+        this.suppressions = new SuppressionPages(backend);
     }
 
     public LoginThrottle throttle() { return throttle; }
@@ -46,6 +56,8 @@ public final class Console {
             ConsoleAuth.redirect(res, "/login");
         }));
         signals.routes(r, auth);
+        suppressions.routes(r, auth);
+        new RulePages(backend).routes(r, auth); // rules: detection rules, editor, rule test, agent policy
         new EventPages(backend).routes(r, auth); // events explorer and entity pages
     }
 
@@ -58,12 +70,16 @@ public final class Console {
     }
 
     private void login(ServerRequest req, ServerResponse res) {
+        // a login form posted from another site (login CSRF: the victim would work in the attacker's account)
+        if (req.headers().first(HeaderNames.create("Sec-Fetch-Site")).map("cross-site"::equals).orElse(false)) {
+            View.error(res, 403, "Log in from the console's own login page.");
+            return;
+        }
         Forms f = ConsoleAuth.form(req);
         String username = f.first("username");
         String next = ConsoleAuth.safeNext(f.first("next"));
         String address = ConsoleAuth.address(req);
-        long now = System.currentTimeMillis();
-        long wait = throttle.waitMillis(username, address, now);
+        long wait = throttle.begin(username, address, clock.millis());
         if (wait > 0) {
             res.header(HeaderNames.RETRY_AFTER, String.valueOf((wait + 999) / 1000));
             View.render(res, 429, "login.jte", new LoginPage(next,
@@ -72,16 +88,27 @@ public final class Console {
         }
         Optional<User> user = backend.store().users().authenticate(username, f.first("password"));
         if (user.isEmpty()) {
-            throttle.failed(username, address, now);
-            LOG.info("console login failed for '{}' from {}", username.length() > 64 ? username.substring(0, 64) : username, address);
+            throttle.failed();
+            LOG.info("console login failed for '{}' from {}", loggable(username), address);
             View.render(res, 401, "login.jte", new LoginPage(next, "Wrong user name or password.", username));
             return;
         }
-        throttle.succeeded(username);
+        throttle.succeeded(username, address);
         UserStore.NewSession s = backend.store().users().startSession(user.get());
         auth.setSessionCookie(res, s.token());
         LOG.info("console login: {} ({}) from {}", user.get().username(), user.get().role().id(), address);
         ConsoleAuth.redirect(res, next);
+    }
+
+    /** A typed user name for the log: at most 64 characters, control characters (forged log lines) escaped. */
+    static String loggable(String username) {
+        String u = username.length() > 64 ? username.substring(0, 64) + "…" : username;
+        StringBuilder b = new StringBuilder(u.length());
+        for (char c : u.toCharArray()) {
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)) b.append(String.format("\\u%04x", (int) c));
+            else b.append(c);
+        }
+        return b.toString();
     }
 
     /** The model of {@code login.jte}. */
@@ -94,7 +121,7 @@ public final class Console {
         /** Re-reads rules and suppressions into detection, after the console changed them. */
         void reload() throws java.io.IOException;
 
-        /** Searches the event index (events explorer, entity pages). */
-        dev.vigil.server.events.EventSearch events();
+        /** The running server: rules in force, detection's counters, rule tests, agents. */
+        dev.vigil.server.VigilServer server();
     }
 }

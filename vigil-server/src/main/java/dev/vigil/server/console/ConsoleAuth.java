@@ -5,6 +5,7 @@ import dev.vigil.server.store.UserStore;
 import dev.vigil.server.users.Role;
 import dev.vigil.server.users.Session;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.http.SetCookie;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -57,6 +58,11 @@ final class ConsoleAuth {
                     res.status(401).send();
                     return;
                 }
+                if (req.prologue().method() != Method.GET && req.prologue().method() != Method.HEAD) {
+                    // a form sent after the session ended: coming back to its address would be a GET it does not answer
+                    redirect(res, "/login");
+                    return;
+                }
                 String next = req.path().rawPath() + (req.query().rawValue().isEmpty() ? "" : "?" + req.query().rawValue());
                 redirect(res, "/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
                 return;
@@ -78,24 +84,20 @@ final class ConsoleAuth {
     /** A state change (POST): also needs the session's CSRF token, from the form or the header. */
     Handler action(Role needed, PageHandler h) {
         return page(needed, (req, res, session) -> {
-            String token = req.headers().first(HeaderNames.create(CSRF_HEADER)).orElse(null);
-            Forms form = null;
-            if (token == null) {
-                form = form(req);
-                token = form.first(CSRF_FIELD);
-            }
+            // the header (htmx), else the form field (a plain form; the handler finds the form already read)
+            String token = req.headers().first(HeaderNames.create(CSRF_HEADER)).orElseGet(() -> form(req).first(CSRF_FIELD));
             if (!MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), session.csrfToken().getBytes(StandardCharsets.UTF_8))) {
                 View.error(res, 403, "The form's security token is missing or stale: reload the page and try again.");
                 return;
             }
-            if (form != null) req.context().register(form);
             h.handle(req, res, session);
         });
     }
 
     /** The request's form body, read once (an action's CSRF check may have read it already). */
     static Forms form(ServerRequest req) {
-        Optional<Forms> f = req.context().get(Forms.class, Forms.class);
+        // registered without a classifier, so looked up without one (get(Forms.class, Forms.class) never found it)
+        Optional<Forms> f = req.context().get(Forms.class);
         if (f.isPresent()) return f.get();
         long len = req.headers().contentLength().orElse(0);
         if (len > Forms.MAX_BYTES) throw new Forms.BadRequest("form too large");
@@ -110,8 +112,9 @@ final class ConsoleAuth {
     }
 
     void clearSessionCookie(ServerResponse res) {
+        // an Expires in the past deletes the cookie (Helidon writes no Max-Age=0: it drops a zero max-age)
         res.headers().addCookie(SetCookie.builder(COOKIE, "").path("/").httpOnly(true).secure(secureCookies)
-                .sameSite(SetCookie.SameSite.STRICT).maxAge(Duration.ZERO).build());
+                .sameSite(SetCookie.SameSite.STRICT).expires(java.time.Instant.EPOCH).build());
     }
 
     static boolean isHtmx(ServerRequest req) {

@@ -61,7 +61,7 @@ public final class EventPages {
         // an event's JSON, loaded when its row is unfolded (50 agent events would weigh half a megabyte inline)
         r.get("/events/{id}/json", auth.page(Role.READ_ONLY, (req, res, s) -> {
             String id = req.path().pathParameters().get("id");
-            EventSearch.Hit hit = backend.events().byId(id).orElseThrow(() -> new NotFoundException("event", id));
+            EventSearch.Hit hit = backend.server().eventSearch().byId(id).orElseThrow(() -> new NotFoundException("event", id));
             View.render(res, "event-json.jte", new EventJson(id, pretty(EventsJson.tree(hit))));
         }));
         r.get("/entities/{kind}/{+value}", auth.page(Role.READ_ONLY, this::entity));
@@ -91,7 +91,7 @@ public final class EventPages {
         long width = bucketMillis(range);
         long to = (now / width + 1) * width; // the bucket holding now is the last
         long from = to - span;
-        EventSearch.Result r = backend.events().search(query, from, to, PAGE_SIZE, width);
+        EventSearch.Result r = backend.server().eventSearch().search(query, from, to, PAGE_SIZE, width);
         return EventResults.of(r, q, range);
     }
 

@@ -55,6 +55,11 @@ public final class Format {
         return b.toString();
     }
 
+    /** A signal's rule as a list shows it: its name, or its id when the name is a template ({{...}}). */
+    public static String ruleLabel(dev.vigil.detect.signal.Signal s) {
+        return s.ruleName().contains("{{") ? s.ruleId() : s.ruleName();
+    }
+
     public static String count(long n) {
         if (n < 10_000) return Long.toString(n);
         if (n < 1_000_000) return String.format("%.1fk", n / 1000.0);

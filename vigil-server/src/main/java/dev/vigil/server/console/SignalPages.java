@@ -10,6 +10,7 @@ import dev.vigil.detect.signal.Signal;
 import dev.vigil.detect.signal.SignalChange;
 import dev.vigil.detect.signal.SignalStatus;
 import dev.vigil.server.store.EntityKind;
+import dev.vigil.server.store.FacetCounts;
 import dev.vigil.server.store.InvalidChangeException;
 import dev.vigil.server.store.NotFoundException;
 import dev.vigil.server.store.SignalPage;
@@ -36,6 +37,9 @@ public final class SignalPages {
 
     static final int PAGE_SIZE = 50;
     static final int RELATED = 10;
+    /** Facets count the latest this many matching signals: a bounded cost however many are stored (see docs/benchmarks.md). */
+    static final int FACET_SAMPLE = 2_000;
+    static final int FACET_VALUES = 10;
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Console.ConsoleBackend backend;
@@ -85,12 +89,10 @@ public final class SignalPages {
         try {
             SignalQuery q = filter.toQuery(System.currentTimeMillis(), PAGE_SIZE);
             SignalPage page = backend.store().signals().search(q);
-            Map<String, Map<String, Long>> facets = backend.store().signals().facets(q, new LinkedHashSet<>(SignalFilter.FACETS));
-            Map<String, Map<String, Long>> ordered = new LinkedHashMap<>();
-            for (String f : SignalFilter.FACETS) ordered.put(f, facets.getOrDefault(f, Map.of()));
-            return new SignalsView(chrome, filter, page, ordered, null, null);
+            FacetCounts facets = backend.store().signals().facetsOfLatest(q, new LinkedHashSet<>(SignalFilter.FACETS), FACET_SAMPLE, FACET_VALUES);
+            return new SignalsView(chrome, filter, page, facets, null, null);
         } catch (Forms.BadRequest | IllegalArgumentException e) {
-            return new SignalsView(chrome, filter, new SignalPage(List.of(), 0, null), Map.of(), e.getMessage(), null);
+            return new SignalsView(chrome, filter, new SignalPage(List.of(), 0, null), new FacetCounts(Map.of(), 0, false), e.getMessage(), null);
         }
     }
 
@@ -194,7 +196,7 @@ public final class SignalPages {
     }
 
     /** The model of {@code signals.jte} and {@code signal-results.jte}; {@code panel} is open when not null. */
-    public record SignalsView(Chrome chrome, SignalFilter filter, SignalPage page, Map<String, Map<String, Long>> facets,
+    public record SignalsView(Chrome chrome, SignalFilter filter, SignalPage page, FacetCounts facets,
                               String error, SignalPanel panel) {}
 
     /** The model of {@code signal-panel.jte}. {@code processTree} is the tree's JSON for the graph, or null. */

@@ -109,17 +109,25 @@ public final class Intake {
         List<byte[]> records = new ArrayList<>(lines.size() + 1);
         for (int i = 0; i < lines.size(); i++) {
             BatchReader.Line line = lines.get(i);
-            LogEvent e;
             try {
-                e = normalize(kind, line, defaults);
+                List<LogEvent> events = normalize(kind, line, defaults);
+                if (records.size() + events.size() > MAX_EVENTS_PER_BATCH) {
+                    throw new IntakeException(413, line.number(), "line " + line.number() + ": the batch holds more than "
+                            + MAX_EVENTS_PER_BATCH + " events (CloudTrail Records included); send smaller batches");
+                }
+                for (int j = 0; j < events.size(); j++) {
+                    // one event per line keeps the id it always had; a Records file numbers its records
+                    String eid = events.size() == 1 ? idPrefix + i : idPrefix + i + "." + j;
+                    records.add(EventLogRecord.event(LogEventJson.toBytes(events.get(j).withId(eid))));
+                }
             } catch (IntakeException x) {
                 rejectedBatches.increment();
                 throw x;
             }
-            records.add(EventLogRecord.event(LogEventJson.toBytes(e.withId(idPrefix + i))));
         }
+        int events = records.size();
         String id = batchId != null ? batchId : "intake:" + idPrefix;
-        records.add(EventLogRecord.batchCommit(id, lines.size()));
+        records.add(EventLogRecord.batchCommit(id, events));
         appendLock.lock();
         try {
             Integer seen = batchId == null ? null : batches.get(batchId);
@@ -128,19 +136,23 @@ public final class Intake {
                 return new Result(seen, true);
             }
             AppendResult r = log.append(records);
-            batches.put(id, lines.size());
+            batches.put(id, events);
             acceptedBatches.increment();
-            acceptedEvents.add(lines.size());
+            acceptedEvents.add(events);
             return new Result(r.records() - 1, false);
         } finally {
             appendLock.unlock();
         }
     }
 
-    private LogEvent normalize(Kind kind, BatchReader.Line line, Defaults defaults) throws IntakeException {
+    /**
+     * The events of one line: one, or for a CloudTrail log file's {@code {"Records":[...]}} (as
+     * S3 delivers them) one per record, each normalised as a CloudTrail event.
+     */
+    private List<LogEvent> normalize(Kind kind, BatchReader.Line line, Defaults defaults) throws IntakeException {
         try {
             return switch (kind) {
-                case SYSLOG -> normalizer.syslogLine(line.text(), defaults);
+                case SYSLOG -> List.of(normalizer.syslogLine(line.text(), defaults));
                 case AGENT, JSON -> {
                     JsonNode n;
                     try {
@@ -150,7 +162,20 @@ public final class Intake {
                     }
                     if (n == null || !n.isObject())
                         throw new IntakeException(400, line.number(), "line " + line.number() + " is not a JSON object");
-                    yield kind == Kind.AGENT ? normalizer.agentLine(n) : normalizer.jsonLine(n, defaults);
+                    if (kind == Kind.AGENT) yield List.of(normalizer.agentLine(n));
+                    JsonNode recs = n.get("Records");
+                    if (n.size() == 1 && recs != null && recs.isArray()) {
+                        List<LogEvent> out = new ArrayList<>(recs.size());
+                        int k = 0;
+                        for (JsonNode r : recs) {
+                            k++;
+                            if (!r.isObject())
+                                throw new IntakeException(400, line.number(), "line " + line.number() + ": Records[" + (k - 1) + "] is not a JSON object");
+                            out.add(normalizer.jsonLine(r, defaults));
+                        }
+                        yield out;
+                    }
+                    yield List.of(normalizer.jsonLine(n, defaults));
                 }
             };
         } catch (NormalizeException x) {
@@ -161,6 +186,9 @@ public final class Intake {
     }
 
     /** Event ids of a batch: derived from its id when it has one, so a re-sent batch's events keep their ids. */
+    /** Events one batch may expand to: lines are bounded by the reader, CloudTrail Records by this. */
+    static final int MAX_EVENTS_PER_BATCH = 200_000;
+
     private String idPrefix(String batchId) {
         byte[] seed;
         if (batchId != null) {

@@ -262,6 +262,98 @@ public final class SignalStore {
         });
     }
 
+    /**
+     * Like {@link #facets}, but over the {@code sample} matching signals with the latest activity,
+     * so its cost stays bounded however many signals match: one pass over those signals for the
+     * severity, status, rule and tactic facets, one over their entities for every entity facet
+     * (a facet with a selection of its own gets its own pass without that selection). At most
+     * {@code top} values per facet. With fewer matches than {@code sample} the counts are exact.
+     */
+    public FacetCounts facetsOfLatest(SignalQuery q, Set<String> facets, int sample, int top) {
+        for (String name : facets) {
+            if (!FIELD_FACETS.contains(name) && EntityKind.parse(name) == null) throw new IllegalArgumentException("unknown facet `" + name + "`");
+        }
+        return db.read(h -> {
+            Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+            // facets whose own filter is set are counted without it; the others share one pass
+            Set<String> shared = new LinkedHashSet<>();
+            for (String name : facets) if (!selects(q, name)) shared.add(name);
+            long[] sampled = {0};
+            boolean[] partial = {false};
+            if (!shared.isEmpty()) countLatest(h, q, null, shared, sample, out, sampled, partial);
+            for (String name : facets) {
+                if (shared.contains(name)) continue;
+                countLatest(h, q, name, Set.of(name), sample, out, new long[1], partial);
+            }
+            Map<String, Map<String, Long>> ordered = new LinkedHashMap<>();
+            for (String name : facets) ordered.put(name, topOf(out.getOrDefault(name, Map.of()), top));
+            return new FacetCounts(ordered, sampled[0], partial[0]);
+        });
+    }
+
+    private static boolean selects(SignalQuery q, String facet) {
+        return switch (facet) {
+            case "status" -> !q.statuses().isEmpty();
+            case "severity" -> !q.severities().isEmpty();
+            case "rule" -> !q.ruleIds().isEmpty();
+            case "tactic" -> q.tactic() != null;
+            default -> q.entities().stream().anyMatch(e -> e.kind().id().equals(facet));
+        };
+    }
+
+    private static void countLatest(Handle h, SignalQuery q, String omit, Set<String> facets, int sample,
+                                    Map<String, Map<String, Long>> out, long[] sampled, boolean[] partial) {
+        SignalSql.Filter f = SignalSql.filter(q, omit);
+        String limit = f.param(sample + 1);
+        String latest = "SELECT s.id, s.severity, s.status, s.rule_id, s.tactic FROM signals s" + f.where()
+                + " ORDER BY s.last_seen DESC, s.id DESC LIMIT " + limit;
+        List<String> fields = facets.stream().filter(FIELD_FACETS::contains).toList();
+        List<String> kinds = facets.stream().filter(n -> !FIELD_FACETS.contains(n)).toList();
+        long n = h.createQuery("SELECT count(*) FROM (" + latest + ") x").bindMap(f.params).mapTo(Long.class).one();
+        if (n > sample) partial[0] = true;
+        sampled[0] = Math.min(n, sample);
+        // the extra row only told whether there are more; count exactly `sample`
+        f.params.put(limit.substring(1), sample);
+        if (!fields.isEmpty()) {
+            h.createQuery("SELECT x.severity, x.status, x.rule_id, x.tactic, count(*) AS n FROM (" + latest + ") x "
+                            + "GROUP BY x.severity, x.status, x.rule_id, x.tactic").bindMap(f.params)
+                    .map((rs, ctx) -> {
+                        long c = rs.getLong("n");
+                        for (String name : fields) {
+                            String v = switch (name) {
+                                case "severity" -> SignalRows.severity(rs.getInt("severity")).id();
+                                case "status" -> rs.getString("status");
+                                case "rule" -> rs.getString("rule_id");
+                                default -> rs.getString("tactic");
+                            };
+                            if (name.equals("tactic") && v.isEmpty()) continue;
+                            out.computeIfAbsent(name, k -> new LinkedHashMap<>()).merge(v, c, Long::sum);
+                        }
+                        return c;
+                    }).list();
+        }
+        if (!kinds.isEmpty()) {
+            // every kind of each signal in one seek (rows of a signal are adjacent in the key); a
+            // kind filter in SQL would cost a seek per kind and signal
+            h.createQuery("SELECT e.kind, e.value, count(*) AS n FROM (" + latest + ") x JOIN signal_entities e ON e.signal_id = x.id "
+                            + "GROUP BY e.kind, e.value").bindMap(f.params)
+                    .map((rs, ctx) -> {
+                        String kind = rs.getString("kind");
+                        if (kinds.contains(kind)) out.computeIfAbsent(kind, k -> new LinkedHashMap<>()).merge(rs.getString("value"), rs.getLong("n"), Long::sum);
+                        return kind;
+                    })
+                    .list();
+        }
+    }
+
+    private static Map<String, Long> topOf(Map<String, Long> counts, int top) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(top).forEach(e -> m.put(e.getKey(), e.getValue()));
+        return m;
+    }
+
     /** The signals involving {@code value} as an entity of {@code kind}, latest activity first. */
     public List<Signal> byEntity(EntityKind kind, String value, int limit) {
         SignalQuery q = SignalQuery.builder().entity(kind, value).limit(limit).build();

@@ -66,16 +66,22 @@ public final class UserStore {
         checkPassword(password);
         String hash = hasher.hash(password);
         String id = Ids.random("usr-");
-        return db.write(h -> {
-            if (h.createQuery("SELECT count(*) FROM users WHERE username = :u").bind("u", name).mapTo(Long.class).one() > 0) {
-                throw new IllegalArgumentException("user '" + name + "' already exists");
-            }
-            h.createUpdate("INSERT INTO users (id, username, password_hash, role, created_at, created_by) "
-                            + "VALUES (:id, :u, :hash, :role, :now, :actor)")
-                    .bind("id", id).bind("u", name).bind("hash", hash).bind("role", role.id())
-                    .bind("now", db.now()).bind("actor", actor).execute();
-            return h.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id").bind("id", id).map(ROW).one();
-        });
+        try {
+            return db.write(h -> {
+                if (h.createQuery("SELECT count(*) FROM users WHERE username = :u").bind("u", name).mapTo(Long.class).one() > 0) {
+                    throw new IllegalArgumentException("user '" + name + "' already exists");
+                }
+                h.createUpdate("INSERT INTO users (id, username, password_hash, role, created_at, created_by) "
+                                + "VALUES (:id, :u, :hash, :role, :now, :actor)")
+                        .bind("id", id).bind("u", name).bind("hash", hash).bind("role", role.id())
+                        .bind("now", db.now()).bind("actor", actor).execute();
+                return h.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id").bind("id", id).map(ROW).one();
+            });
+        } catch (StoreException e) {
+            // the same name created at the same moment by another server or `vigil users add` (unique index)
+            if (byName(name).isPresent()) throw new IllegalArgumentException("user '" + name + "' already exists");
+            throw e;
+        }
     }
 
     public List<User> list() {
@@ -112,8 +118,12 @@ public final class UserStore {
     public void setPassword(String username, String password) {
         checkPassword(password);
         User u = byName(username).orElseThrow(() -> new NotFoundException("user", username));
-        setPasswordHash(u.id(), hasher.hash(password));
-        db.write(h -> h.createUpdate("DELETE FROM sessions WHERE user_id = :id").bind("id", u.id()).execute());
+        String hash = hasher.hash(password);
+        db.write(h -> {
+            h.createUpdate("UPDATE users SET password_hash = :h WHERE id = :id").bind("h", hash).bind("id", u.id()).execute();
+            h.createUpdate("DELETE FROM sessions WHERE user_id = :id").bind("id", u.id()).execute();
+            return null;
+        });
     }
 
     private void setPasswordHash(String id, String hash) {
@@ -156,6 +166,7 @@ public final class UserStore {
                     .bind("now", now).bind("idle", now - IDLE_TIMEOUT_MS).execute();
             return null;
         });
+        touched.values().removeIf(t -> t < now - IDLE_TIMEOUT_MS); // those sessions were just deleted
         return new NewSession(token, new Session(user, csrf, now, now + MAX_SESSION_MS));
     }
 

@@ -267,4 +267,24 @@ class IntakeApiTest {
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
+
+    @Test
+    void aCloudTrailLogFileIsSplitIntoItsRecords() throws Exception {
+        List<String> records = Files.readAllLines(Path.of("../vigil-detect/src/test/resources/normalize/cloudtrail.ndjson"))
+                .stream().filter(l -> !l.isBlank()).toList();
+        // as S3 delivers it: one JSON object holding the Records array
+        String file = "{\"Records\":[" + String.join(",", records) + "]}";
+        TestClient.Response r = api.post("/api/v1/intake/logs?source=cloudtrail", lines(file), null, false);
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(r.body().path("accepted").asInt()).isEqualTo(records.size());
+        assertThat(server.intake().acceptedEvents.sum()).isEqualTo(records.size());
+        // the root console login among them raises the default rule's signal
+        await().atMost(java.time.Duration.ofSeconds(20)).until(() -> server.store().signals()
+                .search(dev.vigil.server.store.SignalQuery.builder().rule("aws-root-console-login").build()).total() == 1);
+
+        TestClient.Response bad = api.post("/api/v1/intake/logs", lines("{\"a\":1}", "{\"Records\":[{\"eventName\":\"x\"},7]}"), null, false);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body().path("line").asInt()).isEqualTo(2);
+        assertThat(bad.body().path("error").asText()).contains("Records[1]");
+    }
 }

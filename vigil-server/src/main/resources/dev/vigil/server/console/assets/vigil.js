@@ -42,14 +42,13 @@
     if (!tree || !tree.nodes || !tree.nodes.length) return;
     load('/assets/cytoscape.min.js').then(function () {
       var elements = [];
-      var byPid = {};
-      tree.nodes.forEach(function (n) { byPid[n.pid] = n; });
       tree.nodes.forEach(function (n, i) {
         var name = basename(n.path) || n.comm || ('pid ' + n.pid);
         elements.push({ data: { id: 'p' + n.pid + '_' + i, pid: n.pid, label: name + '\n' + 'pid ' + n.pid + (n.user ? ' · ' + n.user : ''),
           trigger: n.trigger ? 1 : 0, argv: (n.argv || []).join(' ') } });
       });
-      for (var i = 1; i < elements.length; i++) {
+      var n = elements.length; // the chain of ancestry: each process is the parent of the next
+      for (var i = 1; i < n; i++) {
         elements.push({ data: { id: 'e' + i, source: elements[i - 1].data.id, target: elements[i].data.id } });
       }
       el.style.height = Math.max(160, tree.nodes.length * 70) + 'px';

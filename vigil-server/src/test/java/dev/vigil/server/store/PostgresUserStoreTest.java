@@ -1,0 +1,6 @@
+package dev.vigil.server.store;
+
+class PostgresUserStoreTest extends UserStoreContract {
+    @Override
+    Dialect dialect() { return Dialect.POSTGRESQL; }
+}

@@ -1,0 +1,6 @@
+package dev.vigil.server.store;
+
+class SqliteUserStoreTest extends UserStoreContract {
+    @Override
+    Dialect dialect() { return Dialect.SQLITE; }
+}
