@@ -34,6 +34,18 @@ import java.util.Map;
 public final class EventIndex implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventIndex.class);
+    /**
+     * Lucene says at first use, as a warning, that the JDK's incubating vector API is not enabled
+     * (it would speed up vector search, which the event index does not use). Kept quiet; held here
+     * because java.util.logging forgets the level of a logger nobody references.
+     */
+    private static final java.util.logging.Logger VECTOR_NOTICE = quiet("org.apache.lucene.internal.vectorization.VectorizationProvider");
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
+        l.setLevel(java.util.logging.Level.SEVERE);
+        return l;
+    }
 
     static final String OFFSET_KEY = "event_log_offset";
     static final String LOG_START_KEY = "event_log_start";
