@@ -47,6 +47,8 @@ public final class EventIndexer implements AutoCloseable {
     public final LongAdder indexedEvents = new LongAdder();
     public final LongAdder discardedUncommitted = new LongAdder();
     public final LongAdder undecodable = new LongAdder();
+    /** Events older than the retention when they were read: not indexed. */
+    public final LongAdder tooOld = new LongAdder();
     public final LongAdder skippedBytes = new LongAdder();
     public final LongAdder commits = new LongAdder();
     public final LongAdder failures = new LongAdder();
@@ -180,6 +182,7 @@ public final class EventIndexer implements AutoCloseable {
                     batch.clear();
                     return true;
                 }
+                long oldest = clock.millis() - retention.toMillis();
                 for (int i = extra; i < batch.size(); i++) {
                     byte[] json = batch.get(i);
                     LogEvent e;
@@ -187,6 +190,10 @@ public final class EventIndexer implements AutoCloseable {
                         e = LogEventJson.fromJson(json);
                     } catch (IllegalArgumentException x) {
                         undecodable.increment();
+                        continue;
+                    }
+                    if (e.time() < oldest) { // retention would delete it at its next pass
+                        tooOld.increment();
                         continue;
                     }
                     index.add(e, json);
