@@ -273,6 +273,7 @@ public final class VigilServer implements AutoCloseable {
         idx.put("committed_offset", eventIndexer.committedPosition());
         idx.put("lag_bytes", eventIndexer.lagBytes());
         idx.put("size_bytes", eventIndex.sizeBytes());
+        idx.put("too_old_events", eventIndexer.tooOld.sum());
         idx.put("commits", eventIndexer.commits.sum());
         idx.put("failures", eventIndexer.failures.sum());
         if (eventIndexer.lastError() != null) idx.put("last_error", eventIndexer.lastError());
