@@ -110,7 +110,8 @@ public final class EventIndexHarness {
                 .withRetention(java.time.Duration.ofDays(3650), ServerConfig.FIFTEEN_MONTHS); // keep every benchmark event
         try (VigilServer server = VigilServer.start(config)) {
             server.store().users().create("bench", "bench password 1", dev.vigil.server.users.Role.READ_ONLY, "bench");
-            HttpClient http = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+            // HTTP/1.1 as browsers speak it over http:// (the JDK client would otherwise try an h2c upgrade)
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(new java.net.CookieManager())
                     .followRedirects(HttpClient.Redirect.NEVER).build();
             String base = "http://127.0.0.1:" + server.port();
             http.send(HttpRequest.newBuilder(URI.create(base + "/login")).header("Content-Type", "application/x-www-form-urlencoded")

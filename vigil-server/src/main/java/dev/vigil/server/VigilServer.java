@@ -107,6 +107,9 @@ public final class VigilServer implements AutoCloseable {
                 .port(config.port())
                 // the intake reader enforces its own limits with line numbers; this is the outer bound
                 .maxPayloadSize(config.maxBodyBytes() + 1)
+                // answers go out as soon as they are written: with Nagle's algorithm on, a page of more than
+                // one write waited for the client's delayed ACK (about 40 ms per console page)
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .contentEncoding(io.helidon.http.encoding.ContentEncodingContext.builder()
                         .contentEncodingsDiscoverServices(false)
                         .addContentEncoding(new dev.vigil.server.intake.GzipPassThrough())
