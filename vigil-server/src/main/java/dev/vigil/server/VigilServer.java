@@ -77,7 +77,8 @@ public final class VigilServer implements AutoCloseable {
         pipeline.start();
         // the event index (events explorer, entity pages): follows the log on its own, never in intake's way
         this.eventIndex = dev.vigil.server.events.EventIndex.open(config.dataDir().resolve("event-index"));
-        this.eventIndexer = new dev.vigil.server.events.EventIndexer(events, eventIndex, config.eventRetention());
+        this.eventIndexer = new dev.vigil.server.events.EventIndexer(events, eventIndex, config.eventRetention())
+                .yieldingTo(() -> pipeline.lagBytes() > 16L << 20); // detection first when it falls 16 MiB behind
         eventIndexer.start();
         this.eventSearch = new dev.vigil.server.events.EventSearch(eventIndex, eventIndexer::lagBytes);
         this.batchReader = new BatchReader(config.maxBodyBytes(), config.maxLineBytes(), 100_000);
@@ -277,6 +278,7 @@ public final class VigilServer implements AutoCloseable {
         idx.put("lag_bytes", eventIndexer.lagBytes());
         idx.put("size_bytes", eventIndex.sizeBytes());
         idx.put("too_old_events", eventIndexer.tooOld.sum());
+        idx.put("yields_to_detection", eventIndexer.yields.sum());
         idx.put("commits", eventIndexer.commits.sum());
         idx.put("failures", eventIndexer.failures.sum());
         if (eventIndexer.lastError() != null) idx.put("last_error", eventIndexer.lastError());

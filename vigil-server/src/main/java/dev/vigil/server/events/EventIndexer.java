@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.LongAdder;
  * intake and detection never wait for it. Like detection, it takes a batch's events only when it
  * reads the batch's commit marker, and exactly as many as the marker counts.
  *
+ * <p>When told how ({@link #yieldingTo}), it pauses while detection lags behind the log, so on a
+ * busy machine signals come first and searches catch up after.
+ *
  * <p>Its position in the event log is committed with the index ({@link EventIndex#commit}): after
  * a restart (or a crash) it goes on from there, so every accepted event is indexed once. New
  * events become searchable within {@code refreshInterval}; commits happen every
@@ -52,6 +55,8 @@ public final class EventIndexer implements AutoCloseable {
     public final LongAdder skippedBytes = new LongAdder();
     public final LongAdder commits = new LongAdder();
     public final LongAdder failures = new LongAdder();
+    /** Pauses while detection was behind. */
+    public final LongAdder yields = new LongAdder();
 
     public EventIndexer(Journal log, EventIndex index, Duration retention, Clock clock, Duration refreshInterval, Duration commitInterval) {
         this.log = log;
@@ -64,6 +69,17 @@ public final class EventIndexer implements AutoCloseable {
 
     public EventIndexer(Journal log, EventIndex index, Duration retention) {
         this(log, index, retention, Clock.systemUTC(), Duration.ofMillis(250), Duration.ofSeconds(5));
+    }
+
+    private volatile java.util.function.BooleanSupplier detectionBehind = () -> false;
+
+    /**
+     * Gives detection the CPU first: while {@code behind} says detection lags, the indexer pauses
+     * between polls (searches then lag a little more; signals do not).
+     */
+    public EventIndexer yieldingTo(java.util.function.BooleanSupplier behind) {
+        this.detectionBehind = behind;
+        return this;
     }
 
     /** Picks up where the last commit left off, then follows the log on its own thread. */
@@ -137,6 +153,16 @@ public final class EventIndexer implements AutoCloseable {
                     index.deleteBefore(now - retention.toMillis());
                     lastRetention = now;
                     unrefreshed = true;
+                }
+                if (detectionBehind.getAsBoolean()) {
+                    yields.increment();
+                    Thread.sleep(20);
+                    if (unrefreshed && clock.millis() - lastRefresh >= refreshInterval.toMillis()) {
+                        index.refresh();
+                        lastRefresh = clock.millis();
+                        unrefreshed = false;
+                    }
+                    continue;
                 }
                 JournalReader.Poll p = r.poll(2_000, 8L << 20, Duration.ofMillis(100));
                 if (p.skippedBytes() > 0) {
