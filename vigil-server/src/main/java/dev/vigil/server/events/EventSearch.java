@@ -298,11 +298,12 @@ public final class EventSearch {
             int buckets = bounds.length - 1;
             int lo = bounds[0], hi = bounds[buckets];
             if (lo >= hi) return false;
+            // deleted documents (retention) as a bit set, to count and mask in bulk
+            FixedBitSet liveSet = live == null ? null : FixedBitSet.copyOf(live);
             long n = 0;
             if (weight == null) {
                 for (int k = 0; k < buckets; k++) {
-                    long c = bounds[k + 1] - bounds[k];
-                    if (live != null) for (int d = bounds[k]; d < bounds[k + 1]; d++) if (!live.get(d)) c--;
+                    long c = liveSet == null ? bounds[k + 1] - bounds[k] : cardinality(liveSet, bounds[k], bounds[k + 1]);
                     counts[k] += c;
                     n += c;
                 }
@@ -312,16 +313,19 @@ public final class EventSearch {
             if (s == null) return false;
             DocIdSetIterator it = s.iterator();
             FixedBitSet bits = new FixedBitSet(reader.maxDoc());
-            int k = 0;
-            for (int d = it.advance(lo); d < hi; d = it.nextDoc()) {
-                if (live != null && !live.get(d)) continue;
-                while (d >= bounds[k + 1]) k++;
-                bits.set(d);
-                counts[k]++;
-                n++;
+            if (it.advance(lo) < hi) it.intoBitSet(hi, bits, 0); // in bulk: no per-document work here
+            if (liveSet != null) bits.and(liveSet);
+            for (int k = 0; k < buckets; k++) {
+                long c = cardinality(bits, bounds[k], bounds[k + 1]);
+                counts[k] += c;
+                n += c;
             }
             selected = bits;
             return n > 0;
+        }
+
+        private static long cardinality(FixedBitSet bits, int from, int to) {
+            return from >= to ? 0 : bits.cardinality(from, to);
         }
 
         /** The last selected live document at or before {@code d} and at or after {@code lo}, or -1. */
