@@ -51,6 +51,7 @@ public final class VigilServer implements AutoCloseable {
     private final dev.vigil.server.events.EventIndexer eventIndexer;
     private final dev.vigil.server.events.EventSearch eventSearch;
     private final WebServer web;
+    private final dev.vigil.server.agents.AgentRegistry agents = new dev.vigil.server.agents.AgentRegistry();
     private final Thread housekeeping;
     private volatile List<RuleException> ruleProblems = List.of();
     /** The rules as last loaded, with their origins (detection swaps them in between two events). */
@@ -91,6 +92,7 @@ public final class VigilServer implements AutoCloseable {
             @Override public List<RuleException> reload() throws IOException { return VigilServer.this.reload(); }
             @Override public ObjectNode stats() { return VigilServer.this.stats(); }
             @Override public dev.vigil.server.events.EventSearch events() { return eventSearch; }
+            @Override public dev.vigil.server.agents.AgentRegistry agents() { return agents; }
             @Override public List<DetectionRules.Loaded> loadedRules() { return loadedRules; }
             @Override public dev.vigil.server.pipeline.RuleTester ruleTester() { return ruleTester; }
         });
@@ -310,6 +312,8 @@ public final class VigilServer implements AutoCloseable {
     public dev.vigil.server.events.EventIndexer eventIndexer() { return eventIndexer; }
 
     public dev.vigil.server.events.EventSearch eventSearch() { return eventSearch; }
+    /** Agents that reported in with heartbeats (the API's and the dashboard's). */
+    public dev.vigil.server.agents.AgentRegistry agentRegistry() { return agents; }
 
     public ServerConfig config() { return config; }
 
@@ -323,7 +327,7 @@ public final class VigilServer implements AutoCloseable {
     public dev.vigil.server.pipeline.RuleTester ruleTester() { return ruleTester; }
 
     /** The latest heartbeat of each agent that sent one since this server started. */
-    public java.util.Collection<ObjectNode> agents() { return api.agents(); }
+    public java.util.Collection<ObjectNode> agents() { return agents.heartbeats(); }
 
     @Override public void close() throws Exception {
         if (tailer != null) tailer.close();

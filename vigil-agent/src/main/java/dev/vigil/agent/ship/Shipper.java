@@ -83,8 +83,10 @@ import java.util.function.Supplier;
  *     {@link ShipperConfig.Tuning#backoffMin()} doubling to {@link ShipperConfig.Tuning#backoffMax()},
  *     jittered ({@code Retry-After} is honoured up to the maximum); data stays on disk.</li>
  * </ul>
- * Heartbeats: {@code POST <server>/api/v1/agents/heartbeat}, JSON; a 404 (a server without the
- * endpoint) is tolerated.
+ * Heartbeats: {@code POST <server>/api/v1/agents/heartbeat}, JSON: the agent's id, hostname,
+ * version, {@code interval_ms} (the heartbeat interval, so the server can tell when heartbeats
+ * stop), its policy digest and rule count, the sensor's counters and the shipper's. Never the API
+ * key, configuration or environment. A 404 (a server without the endpoint) is tolerated.
  *
  * <h2>Shutdown</h2>
  * {@link #close()} stops taking lines, writes the queue to the buffer, then lets the sender send what
@@ -622,6 +624,8 @@ public final class Shipper implements AutoCloseable {
             g.writeStringField("time", Instant.now().toString());
             g.writeStringField("hostname", st.hostname());
             g.writeStringField("version", st.version());
+            // how often to expect the next one: the server shows the agent disconnected after a few missed
+            g.writeNumberField("interval_ms", tuning.heartbeatInterval().toMillis());
             g.writeObjectFieldStart("policy");
             g.writeStringField("version", st.policyVersion());
             g.writeNumberField("rules", st.rules());

@@ -244,7 +244,7 @@ class ShipperTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> server.heartbeats.stream().anyMatch(h -> h.contains("\"sent_records\":2")));
         String hb = server.heartbeats.getLast();
         assertThat(hb).contains("\"agent_id\":\"" + s.agentId() + "\"").contains("\"hostname\":\"test-host\"")
-                .contains("\"version\":\"1.2.3\"").contains("\"policy\":{\"version\":\"abc123\",\"rules\":3}")
+                .contains("\"version\":\"1.2.3\"").contains("\"interval_ms\":" + config().tuning().heartbeatInterval().toMillis()).contains("\"policy\":{\"version\":\"abc123\",\"rules\":3}")
                 .contains("\"counters\":{\"events\":42,\"lost\":0}").contains("\"connected\":true").doesNotContain(IntakeServer.API_KEY);
     }
 

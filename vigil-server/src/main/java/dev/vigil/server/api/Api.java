@@ -47,7 +47,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The REST API (documented in {@code openapi.yaml}, served at {@code /api/v1/openapi.yaml}).
@@ -80,20 +79,17 @@ public final class Api {
 
         /** Runs a rule over a range of the event log, offline (POST /rules/test). */
         dev.vigil.server.pipeline.RuleTester ruleTester();
+
+        /** Agents' last heartbeats, shared with the console. */
+        dev.vigil.server.agents.AgentRegistry agents();
     }
 
     private final Backend backend;
-    private final Map<String, ObjectNode> agents = new ConcurrentHashMap<>();
     private final dev.vigil.server.RuleChanges ruleChanges;
 
     public Api(Backend backend) {
         this.backend = backend;
         this.ruleChanges = new dev.vigil.server.RuleChanges(backend.store().rules(), backend::reload);
-    }
-
-    /** The agents' latest heartbeats (as sent, plus {@code last_seen}), by agent id. */
-    public java.util.Collection<ObjectNode> agents() {
-        return java.util.Collections.unmodifiableCollection(agents.values());
     }
 
     /**
@@ -164,7 +160,7 @@ public final class Api {
             case AGENT_HEARTBEAT -> authed(this::heartbeat);
             case AGENTS -> authed((req, res, actor) -> {
                 ArrayNode a = ApiJson.MAPPER.createArrayNode();
-                agents.values().forEach(a::add);
+                backend.agents().heartbeats().forEach(a::add);
                 json(res, 200, a);
             });
             case STATS -> authed((req, res, actor) -> json(res, 200, backend.stats()));
@@ -261,11 +257,7 @@ public final class Api {
 
     private void heartbeat(ServerRequest req, ServerResponse res, String actor) throws IOException {
         JsonNode b = body(req);
-        String id = required(b, "agent_id");
-        ObjectNode o = b.deepCopy();
-        o.put("last_seen", Instant.now().toString());
-        o.put("api_key", actor);
-        if (agents.size() < 100_000 || agents.containsKey(id)) agents.put(id, o);
+        backend.agents().heartbeat(required(b, "agent_id"), b, actor);
         json(res, 200, ApiJson.MAPPER.createObjectNode().put("ok", true));
     }
 

@@ -58,6 +58,7 @@ public final class Console {
         signals.routes(r, auth);
         suppressions.routes(r, auth);
         new RulePages(backend).routes(r, auth); // rules: detection rules, editor, rule test, agent policy
+        new DashboardPages(backend).routes(r, auth); // dashboard
         new EventPages(backend).routes(r, auth); // events explorer and entity pages
     }
 

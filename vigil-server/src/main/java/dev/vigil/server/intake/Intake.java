@@ -58,6 +58,8 @@ public final class Intake {
     public final LongAdder acceptedBatches = new LongAdder();
     public final LongAdder duplicateBatches = new LongAdder();
     public final LongAdder rejectedBatches = new LongAdder();
+    /** Events accepted per 10 s over the last hour (the console's dashboard draws it). */
+    public final RateHistory acceptedRate = RateHistory.lastHour();
 
     public Intake(Journal log, Normalizer normalizer) throws IOException {
         this.log = log;
@@ -139,6 +141,7 @@ public final class Intake {
             batches.put(id, events);
             acceptedBatches.increment();
             acceptedEvents.add(events);
+            acceptedRate.add(System.currentTimeMillis(), events);
             return new Result(r.records() - 1, false);
         } finally {
             appendLock.unlock();

@@ -68,6 +68,8 @@ public final class DetectionPipeline implements AutoCloseable {
     public final LongAdder undecodable = new LongAdder();
     public final LongAdder commits = new LongAdder();
     public final LongAdder signalUpdates = new LongAdder();
+    /** Events run through detection per 10 s over the last hour (the console's dashboard draws it). */
+    public final dev.vigil.server.intake.RateHistory processedRate = dev.vigil.server.intake.RateHistory.lastHour();
 
     public DetectionPipeline(Journal log, SignalStore signals, SuppressionStore suppressions, DetectionEngine engine,
                              Duration commitInterval, Clock clock) {
@@ -172,6 +174,7 @@ public final class DetectionPipeline implements AutoCloseable {
             case EventLogRecord.BatchCommit c -> {
                 int extra = batch.size() - c.count();
                 if (extra > 0) discardedUncommitted.add(extra); // a torn earlier batch, never acknowledged
+                int processed = 0;
                 for (int i = Math.max(0, extra); i < batch.size(); i++) {
                     LogEvent e;
                     try {
@@ -182,7 +185,9 @@ public final class DetectionPipeline implements AutoCloseable {
                     }
                     engine.process(e);
                     processedEvents.increment();
+                    processed++;
                 }
+                if (processed > 0) processedRate.add(clock.millis(), processed);
                 batch.clear();
                 mark(rec.nextOffset());
                 return true;

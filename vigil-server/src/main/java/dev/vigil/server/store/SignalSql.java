@@ -84,6 +84,18 @@ final class SignalSql {
         return f;
     }
 
+    /**
+     * The entity facet {@code kind} of a query filtered on last activity only, on
+     * {@code signal_entities} aliased {@code e} (whose rows carry their signal's last_seen).
+     */
+    static Filter entityTimeFilter(SignalQuery q, String kind) {
+        Filter f = new Filter();
+        f.and("e.kind = " + f.param(kind));
+        if (q.lastSeenFrom() != null) f.and("e.last_seen >= " + f.param(q.lastSeenFrom()));
+        if (q.lastSeenTo() != null) f.and("e.last_seen < " + f.param(q.lastSeenTo()));
+        return f;
+    }
+
     static String escapeLike(String s) {
         StringBuilder b = new StringBuilder(s.length() + 8);
         for (int i = 0; i < s.length(); i++) {

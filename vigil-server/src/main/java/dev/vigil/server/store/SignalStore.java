@@ -1,6 +1,7 @@
 package dev.vigil.server.store;
 
 import dev.vigil.detect.signal.ArchiveReason;
+import dev.vigil.detect.signal.Severity;
 import dev.vigil.detect.signal.Signal;
 import dev.vigil.detect.signal.SignalChange;
 import dev.vigil.detect.signal.SignalStatus;
@@ -8,8 +9,12 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlStatement;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -110,7 +115,7 @@ public final class SignalStore {
             PreparedBatch insert = h.prepareBatch(INSERT);
             PreparedBatch created = h.prepareBatch(INSERT_HISTORY);
             PreparedBatch addEntities = h.prepareBatch(
-                    "INSERT INTO signal_entities (signal_id, kind, value) VALUES (:id, :kind, :value)");
+                    "INSERT INTO signal_entities (signal_id, kind, value, last_seen) VALUES (:id, :kind, :value, :lastSeen)");
             for (Signal s : byId.values()) {
                 long updatedAt = s.updatedAt() > 0 ? s.updatedAt() : now;
                 if (known.contains(s.id())) {
@@ -130,7 +135,7 @@ public final class SignalStore {
                 }
                 for (EntityKind k : EntityKind.values()) {
                     for (String v : new LinkedHashSet<>(k.valuesIn(SignalRows.entities(s)))) {
-                        addEntities.bind("id", s.id()).bind("kind", k.id()).bind("value", v).add();
+                        addEntities.bind("id", s.id()).bind("kind", k.id()).bind("value", v).bind("lastSeen", s.lastSeen()).add();
                     }
                 }
             }
@@ -235,22 +240,21 @@ public final class SignalStore {
         return db.read(h -> {
             Map<String, Map<String, Long>> out = new LinkedHashMap<>();
             for (String name : facets.stream().sorted().toList()) {
-                SignalSql.Filter f = SignalSql.filter(q, name);
-                String sql = switch (name) {
+                boolean byTime = EntityKind.parse(name) != null && onlyLastSeen(q, name);
+                SignalSql.Filter f = byTime ? SignalSql.entityTimeFilter(q, name) : SignalSql.filter(q, name);
+                String sql = byTime ? "SELECT e.value AS v, count(*) AS n FROM signal_entities e" + f.where() + " GROUP BY e.value" : switch (name) {
                     case "severity" -> "SELECT s.severity AS v, count(*) AS n FROM signals s" + f.where() + " GROUP BY s.severity";
                     case "status" -> "SELECT s.status AS v, count(*) AS n FROM signals s" + f.where() + " GROUP BY s.status";
                     case "rule" -> "SELECT s.rule_id AS v, count(*) AS n FROM signals s" + f.where() + " GROUP BY s.rule_id";
                     case "tactic" -> "SELECT s.tactic AS v, count(*) AS n FROM signals s"
                             + f.and("s.tactic <> ''").where() + " GROUP BY s.tactic";
-                    // Unfiltered: the (kind, value) index alone answers. Filtered: CROSS JOIN makes SQLite
-                    // start from the filtered signals rather than every entity of the kind (without
-                    // statistics it cannot tell which is smaller); PostgreSQL plans it as the inner join it is.
-                    default -> f.conditions.isEmpty()
-                            ? "SELECT e.value AS v, count(*) AS n FROM signal_entities e WHERE e.kind = "
-                                    + f.param(name) + " GROUP BY e.value"
-                            : "SELECT e.value AS v, count(*) AS n FROM signals s CROSS JOIN signal_entities e"
-                                    + f.and("e.signal_id = s.id").and("e.kind = " + f.param(name)).where()
-                                    + " GROUP BY e.value";
+                    // Entities unfiltered or filtered on last activity only (the console's time ranges,
+                    // byTime above): the (kind, value, last_seen) index alone answers, entity rows carrying
+                    // their signal's last_seen. Otherwise: CROSS JOIN makes SQLite start from the filtered
+                    // signals rather than every entity of the kind (without statistics it cannot tell which
+                    // is smaller); PostgreSQL plans it as the inner join it is.
+                    default -> "SELECT e.value AS v, count(*) AS n FROM signals s CROSS JOIN signal_entities e"
+                            + f.and("e.signal_id = s.id").and("e.kind = " + f.param(name)).where() + " GROUP BY e.value";
                 };
                 Map<String, Long> counts = new LinkedHashMap<>();
                 h.createQuery(sql + " ORDER BY n DESC, v LIMIT " + MAX_FACET_VALUES).bindMap(f.params)
@@ -260,6 +264,90 @@ public final class SignalStore {
             }
             return out;
         });
+    }
+
+    /** Most buckets {@link #histogram} returns: a chart has no use for more bars than that. */
+    public static final int MAX_HISTOGRAM_BUCKETS = 500;
+
+    /**
+     * How many signals began ({@code first_seen}) in each {@code bucketMillis} of
+     * {@code [from, to)}, per severity (the last bucket may end at {@code to}, shorter).
+     *
+     * @throws IllegalArgumentException if the range is empty, a bucket is not positive, or it makes
+     *                                  more than {@value #MAX_HISTOGRAM_BUCKETS} buckets
+     */
+    public SignalHistogram histogram(long from, long to, long bucketMillis) {
+        if (bucketMillis <= 0) throw new IllegalArgumentException("bucket must be positive, not " + bucketMillis + " ms");
+        if (to <= from) throw new IllegalArgumentException("empty time range [" + from + ", " + to + ")");
+        long n = (to - from - 1) / bucketMillis + 1;
+        if (n > MAX_HISTOGRAM_BUCKETS) {
+            throw new IllegalArgumentException("a histogram of " + n + " buckets; at most " + MAX_HISTOGRAM_BUCKETS + " are allowed");
+        }
+        Map<Severity, long[]> counts = new EnumMap<>(Severity.class);
+        for (Severity sev : Severity.values()) counts.put(sev, new long[(int) n]);
+        db.read(h -> {
+            if (db.dialect() == Dialect.SQLITE) {
+                // SQLite sorts every row of a GROUP BY on an expression. Counting each (severity, bucket)
+                // range of the (severity, first_seen) index instead visits each entry once and sorts
+                // nothing; one statement, prepared once, run per range (in process: no round trips).
+                try (PreparedStatement ps = h.getConnection().prepareStatement(
+                        "SELECT count(*) FROM signals s WHERE s.severity = ? AND s.first_seen >= ? AND s.first_seen < ?")) {
+                    for (Severity sev : Severity.values()) {
+                        long[] c = counts.get(sev);
+                        for (int i = 0; i < n; i++) {
+                            long lo = from + i * bucketMillis;
+                            ps.setInt(1, SignalRows.rank(sev));
+                            ps.setLong(2, lo);
+                            ps.setLong(3, Math.min(to, lo + bucketMillis));
+                            try (ResultSet rs = ps.executeQuery()) {
+                                rs.next();
+                                c[i] = rs.getLong(1);
+                            }
+                        }
+                    }
+                } catch (SQLException e) {
+                    throw new StoreException("cannot count signals over time: " + e.getMessage(), e);
+                }
+            } else {
+                // PostgreSQL hashes the groups of one range scan. first_seen >= from, so the integer
+                // division is a floor; GROUP BY by position, as it cannot tell two uses of a parameter are one value
+                h.createQuery("""
+                                SELECT (s.first_seen - :from) / :bucket AS b, s.severity AS sev, count(*) AS n
+                                FROM signals s WHERE s.first_seen >= :from AND s.first_seen < :to
+                                GROUP BY 1, 2""")
+                        .bind("from", from).bind("to", to).bind("bucket", bucketMillis)
+                        .map((rs, ctx) -> new long[] {rs.getLong("b"), rs.getInt("sev"), rs.getLong("n")})
+                        .forEach(r -> counts.get(SignalRows.severity((int) r[1]))[(int) r[0]] = r[2]);
+            }
+            return null;
+        });
+        return new SignalHistogram(from, bucketMillis, counts);
+    }
+
+    /**
+     * The name of each of {@code ruleIds} as its latest signal has it (a rule may have been renamed
+     * or deleted since); ids without signals are left out. One indexed lookup per id, so meant for a
+     * page's worth of ids (at most {@value #MAX_FACET_VALUES}).
+     */
+    public Map<String, String> ruleNames(java.util.Collection<String> ruleIds) {
+        if (ruleIds.size() > MAX_FACET_VALUES) {
+            throw new IllegalArgumentException(ruleIds.size() + " rule ids; at most " + MAX_FACET_VALUES + " at once");
+        }
+        return db.read(h -> {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String id : new LinkedHashSet<>(ruleIds)) {
+                h.createQuery("SELECT s.rule_name FROM signals s WHERE s.rule_id = :id ORDER BY s.last_seen DESC, s.id DESC LIMIT 1")
+                        .bind("id", id).mapTo(String.class).findOne().ifPresent(n -> out.put(id, n));
+            }
+            return out;
+        });
+    }
+
+    /** Whether the only filters of {@code q}, besides the one on {@code facet} (left out), are on last activity. */
+    private static boolean onlyLastSeen(SignalQuery q, String facet) {
+        return (q.statuses().isEmpty() || facet.equals("status")) && (q.severities().isEmpty() || facet.equals("severity"))
+                && (q.ruleIds().isEmpty() || facet.equals("rule")) && (q.tactic() == null || facet.equals("tactic"))
+                && q.text() == null && q.entities().stream().allMatch(e -> e.kind().id().equals(facet));
     }
 
     /**

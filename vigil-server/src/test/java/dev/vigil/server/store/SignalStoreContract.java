@@ -441,6 +441,125 @@ abstract class SignalStoreContract extends StoreTestCase {
         assertThat(signals().purgeSignalsLastSeenBefore(T0 - 10_000)).isZero();
     }
 
+    // ---- histogram (the dashboard's signals over time)
+
+    @Test
+    void theHistogramCountsSignalsByTheBucketAndSeverityTheyBeganIn() {
+        long hour = 3_600_000L;
+        long from = T0 - 24 * hour;
+        signals().applyEngineUpdates(List.of(
+                signal("before").severity(Severity.HIGH).seen(from - 1, T0).build(),          // began before the range
+                signal("first-a").severity(Severity.HIGH).seen(from, from + 5).build(),        // first instant of bucket 0
+                signal("first-b").severity(Severity.HIGH).seen(from + hour - 1, T0).build(),   // last instant of bucket 0
+                signal("first-c").severity(Severity.LOW).seen(from + 30 * 60_000, T0).build(),
+                signal("second").severity(Severity.CRITICAL).seen(from + hour, T0).build(),    // bucket 1
+                signal("last").severity(Severity.INFO).seen(T0 - 1, T0).build(),               // bucket 23
+                signal("at-end").severity(Severity.INFO).seen(T0, T0).build()),                // the end is excluded
+                DetectionCheckpoint.at(1));
+        // the triage status does not matter: archived signals still happened
+        signals().changeStatus("first-c", SignalStatus.ARCHIVED, ArchiveReason.FALSE_POSITIVE, "alice", null);
+
+        SignalHistogram h = signals().histogram(from, T0, hour);
+
+        assertThat(h.buckets()).isEqualTo(24);
+        assertThat(h.from()).isEqualTo(from);
+        assertThat(h.bucketStart(23)).isEqualTo(T0 - hour);
+        assertThat(h.count(Severity.HIGH, 0)).isEqualTo(2);
+        assertThat(h.count(Severity.LOW, 0)).isEqualTo(1);
+        assertThat(h.count(Severity.CRITICAL, 1)).isEqualTo(1);
+        assertThat(h.count(Severity.INFO, 23)).isEqualTo(1);
+        assertThat(h.total()).isEqualTo(5);
+        assertThat(h.counts().keySet()).containsExactly(Severity.values());
+    }
+
+    @Test
+    void theLastHistogramBucketMayBeShorterAndEmptyRangesAreRefused() {
+        signals().applyEngineUpdates(List.of(signal("a").severity(Severity.MEDIUM).seen(T0 + 2_500, T0 + 2_500).build()),
+                DetectionCheckpoint.at(1));
+
+        SignalHistogram h = signals().histogram(T0, T0 + 2_600, 1_000);
+        assertThat(h.buckets()).isEqualTo(3);
+        assertThat(h.counts().get(Severity.MEDIUM)).containsExactly(0, 0, 1);
+        assertThat(signals().histogram(T0 + 10_000, T0 + 20_000, 1_000).total()).isZero();
+
+        assertThatThrownBy(() -> signals().histogram(T0, T0, 1_000)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> signals().histogram(T0, T0 + 1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> signals().histogram(T0, T0 + 1_000_000, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most " + SignalStore.MAX_HISTOGRAM_BUCKETS);
+    }
+
+    @Test
+    void entityFacetsOfATimeRangeFollowTheSignalsLastActivity() {
+        signals().applyEngineUpdates(List.of(
+                signal("recent").host("web-1").entity(EntityKind.IMAGE, "acme/web:1").seen(T0 - 5_000, T0 - 1_000).build(),
+                signal("recent-too").host("web-1", "web-2").seen(T0 - 5_000, T0 - 2_000).build(),
+                signal("old").host("web-3").entity(EntityKind.IMAGE, "acme/web:1").seen(T0 - 90_000, T0 - 80_000).build()),
+                DetectionCheckpoint.at(1));
+        SignalQuery lastMinute = SignalQuery.builder().lastSeen(T0 - 60_000, null).build();
+
+        Map<String, Map<String, Long>> f = signals().facets(lastMinute, java.util.Set.of("host", "image"));
+        assertThat(f.get("host")).containsExactly(Map.entry("web-1", 2L), Map.entry("web-2", 1L));
+        assertThat(f.get("image")).containsExactly(Map.entry("acme/web:1", 1L));
+        // the same with an upper bound
+        assertThat(signals().facets(SignalQuery.builder().lastSeen(T0 - 100_000, T0 - 60_000).build(), java.util.Set.of("host"))
+                .get("host")).containsExactly(Map.entry("web-3", 1L));
+
+        // the old signal becomes active again: its entities count in the range now
+        signals().applyEngineUpdates(List.of(signal("old").host("web-3").entity(EntityKind.IMAGE, "acme/web:1")
+                .seen(T0 - 90_000, T0 - 500).count(2).build()), DetectionCheckpoint.at(2));
+        f = signals().facets(lastMinute, java.util.Set.of("host", "image"));
+        assertThat(f.get("host")).containsExactly(Map.entry("web-1", 2L), Map.entry("web-2", 1L), Map.entry("web-3", 1L));
+        assertThat(f.get("image")).containsExactly(Map.entry("acme/web:1", 2L));
+        // other filters still combine with the range
+        assertThat(signals().facets(lastMinute.toBuilder().entity(EntityKind.IMAGE, "acme/web:1").build(), java.util.Set.of("host"))
+                .get("host")).containsExactly(Map.entry("web-1", 1L), Map.entry("web-3", 1L));
+    }
+
+    @Test
+    void ruleNamesAreAsTheLatestSignalOfEachRuleHasThem() {
+        signals().applyEngineUpdates(List.of(
+                signal("a").rule("r-1", "Old name").lastSeen(T0 - 9_000).build(),
+                signal("b").rule("r-1", "New name").lastSeen(T0 - 1_000).build(),
+                signal("c").rule("r-2", "Other").build()), DetectionCheckpoint.at(1));
+
+        assertThat(signals().ruleNames(List.of("r-1", "r-2", "r-gone")))
+                .containsExactly(Map.entry("r-1", "New name"), Map.entry("r-2", "Other"));
+    }
+
+    @Test
+    void theDashboardMigrationGivesExistingEntityRowsTheirSignalsLastSeen() throws Exception {
+        // a store as version 2 left it, with a signal in it, then opened by this version
+        StoreFixture old = StoreFixture.create(dialect(), tempDir.resolve("v2"));
+        try {
+            String url = old.config.dialect() == Dialect.SQLITE
+                    ? "jdbc:sqlite:" + java.nio.file.Files.createDirectories(old.config.dataDir()).resolve(StoreConfig.SQLITE_FILE)
+                    : old.config.jdbcUrl();
+            var flyway = org.flywaydb.core.Flyway.configure(getClass().getClassLoader())
+                    .dataSource(url, old.config.user(), old.config.password())
+                    .locations("classpath:db/migration/" + (dialect() == Dialect.SQLITE ? "sqlite" : "postgresql")).target("2");
+            if (old.config.schema() != null) flyway.schemas(old.config.schema());
+            flyway.load().migrate();
+            try (var c = java.sql.DriverManager.getConnection(url, old.config.user(), old.config.password()); var st = c.createStatement()) {
+                if (old.config.schema() != null) st.execute("SET search_path TO " + old.config.schema());
+                st.execute("""
+                        INSERT INTO signals (id, rule_id, rule_name, title, message, severity, status, group_by, match_count,
+                            first_seen, last_seen, created_at, updated_at, tactic, technique, tags, triage, entities, samples, search_text)
+                        VALUES ('sig-old', 'r', 'R', 't', '', 3, 'open', '{}', 1, %d, %d, %d, %d, '', '', '[]', '', '{}', '[]', 't r')"""
+                        .formatted(T0 - 2_000, T0 - 1_000, T0, T0));
+                st.execute("INSERT INTO signal_entities (signal_id, kind, value) VALUES ('sig-old', 'host', 'web-9')");
+            }
+            try (Store migrated = old.open(clock)) {
+                assertThat(migrated.signals().facets(SignalQuery.builder().lastSeen(T0 - 60_000, null).build(), java.util.Set.of("host"))
+                        .get("host")).containsExactly(Map.entry("web-9", 1L));
+                assertThat(migrated.signals().facets(SignalQuery.builder().lastSeen(T0, null).build(), java.util.Set.of("host"))
+                        .get("host")).isEmpty();
+                assertThat(migrated.signals().histogram(T0 - 3_600_000, T0, 60_000).total()).isEqualTo(1);
+            }
+        } finally {
+            old.close();
+        }
+    }
+
     // ---- text
 
     /** Emoji (surrogate pairs, ZWJ sequences), right-to-left scripts, combining marks, control and format characters. */

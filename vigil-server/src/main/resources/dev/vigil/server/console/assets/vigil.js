@@ -97,3 +97,12 @@
     });
   });
 })();
+
+// ---- dashboard: content htmx replaces may hold charts; free their ECharts instances first
+document.addEventListener('htmx:beforeCleanupElement', function (e) {
+  var el = e.target;
+  if (window.echarts && el && el.hasAttribute && el.hasAttribute('data-chart')) {
+    var c = window.echarts.getInstanceByDom(el);
+    if (c) c.dispose();
+  }
+});
