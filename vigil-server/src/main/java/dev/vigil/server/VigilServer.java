@@ -47,6 +47,9 @@ public final class VigilServer implements AutoCloseable {
     private final DetectionEngine engine;
     private final DetectionPipeline pipeline;
     private final BatchReader batchReader;
+    private final dev.vigil.server.events.EventIndex eventIndex;
+    private final dev.vigil.server.events.EventIndexer eventIndexer;
+    private final dev.vigil.server.events.EventSearch eventSearch;
     private final WebServer web;
     private final dev.vigil.server.agents.AgentRegistry agents = new dev.vigil.server.agents.AgentRegistry();
     private final Thread housekeeping;
@@ -73,6 +76,12 @@ public final class VigilServer implements AutoCloseable {
         engine.setSuppressions(store.suppressions().list());
         this.pipeline = new DetectionPipeline(events, store.signals(), store.suppressions(), engine, config.commitInterval(), Clock.systemUTC());
         pipeline.start();
+        // the event index (events explorer, entity pages): follows the log on its own, never in intake's way
+        this.eventIndex = dev.vigil.server.events.EventIndex.open(config.dataDir().resolve("event-index"));
+        this.eventIndexer = new dev.vigil.server.events.EventIndexer(events, eventIndex, config.eventRetention())
+                .yieldingTo(() -> pipeline.lagBytes() > 16L << 20); // detection first when it falls 16 MiB behind
+        eventIndexer.start();
+        this.eventSearch = new dev.vigil.server.events.EventSearch(eventIndex, eventIndexer::lagBytes);
         this.batchReader = new BatchReader(config.maxBodyBytes(), config.maxLineBytes(), 100_000);
         this.ruleTester = new dev.vigil.server.pipeline.RuleTester(events, () -> store.suppressions().list(), Clock.systemUTC());
         this.api = new Api(new Api.Backend() {
@@ -82,6 +91,7 @@ public final class VigilServer implements AutoCloseable {
             @Override public DetectionEngine engine() { return engine; }
             @Override public List<RuleException> reload() throws IOException { return VigilServer.this.reload(); }
             @Override public ObjectNode stats() { return VigilServer.this.stats(); }
+            @Override public dev.vigil.server.events.EventSearch events() { return eventSearch; }
             @Override public dev.vigil.server.agents.AgentRegistry agents() { return agents; }
             @Override public List<DetectionRules.Loaded> loadedRules() { return loadedRules; }
             @Override public dev.vigil.server.pipeline.RuleTester ruleTester() { return ruleTester; }
@@ -100,6 +110,9 @@ public final class VigilServer implements AutoCloseable {
                 .port(config.port())
                 // the intake reader enforces its own limits with line numbers; this is the outer bound
                 .maxPayloadSize(config.maxBodyBytes() + 1)
+                // answers go out as soon as they are written: with Nagle's algorithm on, a page of more than
+                // one write waited for the client's delayed ACK (about 40 ms per console page)
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .contentEncoding(io.helidon.http.encoding.ContentEncodingContext.builder()
                         .contentEncodingsDiscoverServices(false)
                         .addContentEncoding(new dev.vigil.server.intake.GzipPassThrough())
@@ -259,6 +272,18 @@ public final class VigilServer implements AutoCloseable {
         det.put("discarded_uncommitted_events", pipeline.discardedUncommitted.sum());
         det.put("undecodable_records", pipeline.undecodable.sum());
         det.put("commits", pipeline.commits.sum());
+        ObjectNode idx = o.putObject("event_index");
+        idx.put("indexed_events", eventIndexer.indexedEvents.sum());
+        idx.put("documents", eventIndex.docs());
+        idx.put("position", eventIndexer.position());
+        idx.put("committed_offset", eventIndexer.committedPosition());
+        idx.put("lag_bytes", eventIndexer.lagBytes());
+        idx.put("size_bytes", eventIndex.sizeBytes());
+        idx.put("too_old_events", eventIndexer.tooOld.sum());
+        idx.put("yields_to_detection", eventIndexer.yields.sum());
+        idx.put("commits", eventIndexer.commits.sum());
+        idx.put("failures", eventIndexer.failures.sum());
+        if (eventIndexer.lastError() != null) idx.put("last_error", eventIndexer.lastError());
         if (tailer != null) {
             var ts = tailer.stats();
             ObjectNode t = o.putObject("files");
@@ -284,6 +309,9 @@ public final class VigilServer implements AutoCloseable {
 
     public Intake intake() { return intake; }
 
+    public dev.vigil.server.events.EventIndexer eventIndexer() { return eventIndexer; }
+
+    public dev.vigil.server.events.EventSearch eventSearch() { return eventSearch; }
     /** Agents that reported in with heartbeats (the API's and the dashboard's). */
     public dev.vigil.server.agents.AgentRegistry agentRegistry() { return agents; }
 
@@ -306,6 +334,8 @@ public final class VigilServer implements AutoCloseable {
         web.stop();
         housekeeping.interrupt();
         pipeline.close();
+        eventIndexer.close();
+        eventIndex.close();
         events.close();
         store.close();
     }

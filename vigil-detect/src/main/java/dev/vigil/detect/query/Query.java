@@ -168,6 +168,12 @@ public final class Query {
     public String text() { return text; }
 
     /**
+     * A read-only view of the compiled conditions, for translating the query into an index's own
+     * queries (see {@link Clause}). Built on each call.
+     */
+    public Clause clause() { return Clause.of(root); }
+
+    /**
      * The canonical form: explicit {@code AND}/{@code OR}/{@code NOT}, parentheses only where
      * needed, values quoted or escaped only where needed, conditions of one {@code OR} on the same
      * field grouped ({@code source:(sshd OR sudo)}). It parses back to an equivalent query.

@@ -72,6 +72,8 @@ public final class Api {
 
         ObjectNode stats();
 
+        /** Searches the event index. */
+        dev.vigil.server.events.EventSearch events();
         /** The rules in force with where each came from (for GET /rules). */
         List<dev.vigil.server.DetectionRules.Loaded> loadedRules();
 
@@ -126,7 +128,8 @@ public final class Api {
         SUPPRESSION_DELETE("DELETE", "/api/v1/suppressions/{id}"),
         API_KEYS("GET", "/api/v1/api-keys"),
         API_KEY_CREATE("POST", "/api/v1/api-keys"),
-        API_KEY_REVOKE("DELETE", "/api/v1/api-keys/{id}");
+        API_KEY_REVOKE("DELETE", "/api/v1/api-keys/{id}"),
+        EVENTS("GET", "/api/v1/events");
 
         private final String method;
         private final String path;
@@ -227,6 +230,7 @@ public final class Api {
                 if (!backend.store().apiKeys().revoke(param(req, "id"))) throw new HttpError(404, "no active API key " + param(req, "id"));
                 res.status(204).send();
             });
+            case EVENTS -> authed(this::searchEvents);
         };
     }
 
@@ -320,6 +324,34 @@ public final class Api {
         if (b.hasNonNull("reason")) reason = enumOf(ArchiveReason.parse(b.get("reason").asText()), "reason", b.get("reason").asText(), ArchiveReason.class);
         String comment = b.hasNonNull("comment") ? b.get("comment").asText() : null;
         json(res, 200, ApiJson.signal(backend.store().signals().changeStatus(param(req, "id"), status, reason, actor, comment), false));
+    }
+
+    // --- events ---
+
+    /** The event index: newest matching events and a histogram; a query that does not parse is a 400 with its column. */
+    private void searchEvents(ServerRequest req, ServerResponse res, String actor) throws IOException {
+        var q = req.query();
+        String text = q.first("query").orElse("");
+        Query query;
+        try {
+            query = Query.parse(text);
+        } catch (QueryException x) {
+            json(res, 400, error("query: " + x.getMessage()).put("column", x.column()));
+            return;
+        }
+        long now = System.currentTimeMillis();
+        long to = q.first("to").map(Api::time).orElse(now);
+        long from = q.first("from").map(Api::time).orElse(to - 3_600_000L);
+        int limit = q.first("limit").map(l -> integer(l, "limit")).orElse(50);
+        int buckets = q.first("buckets").map(b -> integer(b, "buckets")).orElse(60);
+        if (to <= from) throw new HttpError(400, "'to' must be after 'from'");
+        if (buckets < 1 || buckets > dev.vigil.server.events.EventSearch.MAX_BUCKETS)
+            throw new HttpError(400, "buckets must be 1 to " + dev.vigil.server.events.EventSearch.MAX_BUCKETS);
+        if (limit < 0 || limit > dev.vigil.server.events.EventSearch.MAX_LIMIT)
+            throw new HttpError(400, "limit must be 0 to " + dev.vigil.server.events.EventSearch.MAX_LIMIT);
+        long width = Math.max(1, Math.ceilDiv(to - from, buckets));
+        var r = backend.events().search(query, from, to, limit, width);
+        json(res, 200, dev.vigil.server.events.EventsJson.result(query, r));
     }
 
     // --- rules ---

@@ -59,6 +59,7 @@ public final class Console {
         suppressions.routes(r, auth);
         new RulePages(backend).routes(r, auth); // rules: detection rules, editor, rule test, agent policy
         new DashboardPages(backend).routes(r, auth); // dashboard
+        new EventPages(backend).routes(r, auth); // events explorer and entity pages
     }
 
     private void loginPage(ServerRequest req, ServerResponse res) {
