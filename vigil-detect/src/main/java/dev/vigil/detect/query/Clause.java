@@ -113,6 +113,7 @@ public sealed interface Clause {
             case Node.Text t -> new Text(t.term().text(), t.term().kinds());
             case Node.Field f -> new FieldIs(field(f.target()), value(f.matcher()));
             case Node.Exists e -> new Exists(field(e.target()));
+            case Node.Memo m -> of(m.leaf()); // a memoised leaf (bound queries) reads as the leaf itself
         };
     }
 

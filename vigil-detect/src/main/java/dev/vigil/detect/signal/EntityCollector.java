@@ -46,6 +46,16 @@ public final class EntityCollector {
         if (put(kind, set, v)) known[input] = v; // not when it overflowed: each such value is counted again
     }
 
+    /** The entities of one event, outside detection (a console listing events, say). */
+    public static Entities of(dev.vigil.detect.event.LogEvent e) {
+        var cache = new dev.vigil.detect.event.EventCache();
+        EventEntities ents = new EventEntities(cache);
+        cache.reset(e);
+        EntityCollector c = new EntityCollector();
+        c.add(ents.current());
+        return c.snapshot();
+    }
+
     /** Adds the entities of a stored signal (when it is resumed after a restart). */
     public void addAll(Entities e) {
         e.hosts().forEach(v -> put("host", hosts, v));

@@ -238,9 +238,7 @@ public final class EventPages {
 
     static EventRow row(EventSearch.Hit h) {
         LogEvent e = h.event();
-        EntityCollector c = new EntityCollector();
-        c.add(e);
-        var ents = c.snapshot().byKind();
+        var ents = EntityCollector.of(e).byKind();
         List<EntityLink> links = new ArrayList<>();
         for (String kind : Format.ENTITY_KINDS) {
             for (String v : ents.getOrDefault(kind, List.of())) links.add(new EntityLink(kind, v, Format.entityUrl(kind, v)));
