@@ -295,11 +295,13 @@ public final class Journal implements AutoCloseable {
     }
 
     private void publish(long bytes, int n) {
+        // end before size: a reader that sees the new records (size is what readers follow) and
+        // commits past them must find that offset inside the journal (checkOffset reads end)
+        end = active.end() + bytes;
         active.size += bytes;
         if (active.records >= 0) active.records += n;
         totalBytes += bytes;
         recordsAppended += n;
-        end = active.end();
         signalAll();
     }
 

@@ -318,7 +318,30 @@ public final class Shipper implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends until stopped. A failure nobody foresaw (a bug, a disk error) must not end shipping
+     * for the agent's lifetime: the sender starts again from the last acknowledged line after a
+     * pause, re-sending at most the batch in flight, which the server recognises by its id.
+     */
     private void runSender() {
+        Backoff restarts = new Backoff(tuning.backoffMin(), tuning.backoffMax());
+        while (!stopNow) {
+            if (sendUntilStopped()) return;
+            senderRestarts.increment();
+            try {
+                Thread.sleep(restarts.next().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Times the sender failed and started again (also logged). */
+    public final java.util.concurrent.atomic.LongAdder senderRestarts = new java.util.concurrent.atomic.LongAdder();
+
+    /** @return true when it ended because shipping stopped, false when it failed */
+    private boolean sendUntilStopped() {
         long start = Math.min(ackedOffset, journal.endOffset());
         long inflight = journal.committed(INFLIGHT).orElse(start);
         long limit = inflight > start ? Math.min(inflight, journal.endOffset()) : -1;
@@ -357,7 +380,7 @@ public final class Shipper implements AutoCloseable {
                     }
                     case RETRY -> {
                         retries.incrementAndGet();
-                        if (closing) return; // shutting down: the rest waits in the buffer for the next start
+                        if (closing) return true; // shutting down: the rest waits in the buffer for the next start
                         Duration d = a.auth() ? tuning.authRetry() : backoff.next();
                         if (a.retryAfter().compareTo(d) > 0) d = min(a.retryAfter(), tuning.backoffMax()); // Retry-After, within bounds
                         if (!a.auth() && failLog.tryAcquire()) {
@@ -367,7 +390,7 @@ public final class Shipper implements AutoCloseable {
                         pause(d);
                     }
                     case STOPPED -> {
-                        return;
+                        return true;
                     }
                 }
             }
@@ -375,10 +398,13 @@ public final class Shipper implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             if (!stopNow) {
-                LOG.error("the shipping sender stopped; lines stay in the buffer {} for the next start", config.bufferDir(), e);
-                error("sender stopped: " + e);
+                LOG.error("the shipping sender failed; it starts again from the last acknowledged line (lines stay in the buffer {})",
+                        config.bufferDir(), e);
+                error("sender failed, restarting: " + e);
+                return false;
             }
         }
+        return true;
     }
 
     private void acknowledge(long end) throws IOException {
