@@ -144,6 +144,11 @@ public final class EventIndexHarness {
                 System.out.printf(Locale.ROOT, "| `%s` | %d | %d | %.1f | %.1f | %.1f | %.1f |%n", URLDecoder.decode(u, StandardCharsets.UTF_8).replace("|", "\\|"),
                         r.statusCode(), r.body().length / 1024, ns[4] / 1e6, ns[7] / 1e6, ns[8] / 1e6, search[4]);
             }
+        } finally {
+            // the server's scratch data directory; the link to the index goes, the index stays (walk does not follow links)
+            try (var files = Files.walk(data)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 

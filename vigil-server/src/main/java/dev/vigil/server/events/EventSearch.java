@@ -58,7 +58,8 @@ public final class EventSearch {
     /**
      * What a search found.
      *
-     * @param events       the newest matching events, newest first, at most the limit
+     * @param events       the newest matching events, newest first, at most the limit (when {@code exact} is
+     *                     false: the newest among the candidates checked, each a match)
      * @param from         start of the range (inclusive), epoch ms
      * @param to           end of the range (exclusive): {@code from + counts.length * bucketMillis}
      * @param bucketMillis width of a histogram bucket
