@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # DetectionBenchmark side by side: a baseline commit against the working tree, in one session,
 # alternating baseline and current for each rule set, ROUNDS times (on a shared 2-vCPU machine a
-# single pair proves little; compare the rounds). No root needed; about 1 minute per round.
+# single pair proves little; compare the rounds). No root needed; about 2 minutes per round.
+# First, both builds replay the benchmark's stream (DetectionReplay: 20 passes, 8 and 100 rules,
+# and 100 rules with tight limits) and the signals and rule counters they print must be identical.
 #
 #   bench/detect-compare.sh 3d42fa3            baseline 3d42fa3, 3 rounds
 #   bench/detect-compare.sh 3d42fa3 5          5 rounds
@@ -36,10 +38,25 @@ git archive "$base" | tar -x -C "$work/src"
 mkdir -p "$work/baseline"
 cp -r "$work/src/vigil-bench/target/classes" "$work/src/vigil-bench/target/lib" "$work/baseline/"
 
+echo "detect-compare: replaying the stream through both builds" >&2
+for run in "8 20" "100 20" "100 20 tight"; do
+  name=$(echo "$run" | tr ' ' '-')
+  # the current DetectionReplay (and stream) on each build's engine
+  for v in baseline current; do
+    "$JAVA_HOME/bin/java" -Xmx2g -cp "$work/current/classes:$work/$v/lib/*" dev.vigil.bench.DetectionReplay $run > "$out/replay-$name-$v.txt"
+  done
+  if cmp -s "$out/replay-$name-baseline.txt" "$out/replay-$name-current.txt"; then
+    echo "replay $run: identical ($(grep -c '^{' "$out/replay-$name-current.txt") signal updates)" | tee -a "$out/replay.txt"
+  else
+    echo "replay $run: DIFFERENT (diff $out/replay-$name-baseline.txt $out/replay-$name-current.txt)" | tee -a "$out/replay.txt"
+  fi
+done
+
 {
   echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -r), $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1))"
   echo "# $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p); baseline $(git rev-parse --short "$base"), current $(git rev-parse --short HEAD)$(git diff --quiet || echo ' + uncommitted changes')"
   echo "# JMH: DetectionBenchmark.process -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc"
+  cat "$out/replay.txt"
 } | tee "$out/summary.txt"
 for r in $(seq "$rounds"); do
   for rules in 8 100; do
