@@ -5,15 +5,13 @@ import dev.vigil.detect.event.LogEventJson;
 import dev.vigil.journal.Journal;
 import dev.vigil.journal.JournalReader;
 import dev.vigil.journal.JournalRecord;
-import dev.vigil.server.intake.EventLogRecord;
+import dev.vigil.server.intake.CommittedBatches;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -40,7 +38,7 @@ public final class EventIndexer implements AutoCloseable {
     private final Clock clock;
     private final Duration refreshInterval;
     private final Duration commitInterval;
-    private final List<byte[]> batch = new ArrayList<>();
+    private final CommittedBatches batches = new CommittedBatches();
     private Thread thread;
     private volatile boolean running;
     private volatile long position;
@@ -122,7 +120,7 @@ public final class EventIndexer implements AutoCloseable {
                 failures.increment();
                 lastError = t.toString();
                 LOG.error("event indexing failed, retrying from the last commit in 5 s: {}", t.toString(), t);
-                batch.clear();
+                batches.clear();
                 try {
                     index.rollback();
                     position = committedPosition;
@@ -167,7 +165,7 @@ public final class EventIndexer implements AutoCloseable {
                 JournalReader.Poll p = r.poll(2_000, 8L << 20, Duration.ofMillis(100));
                 if (p.skippedBytes() > 0) {
                     skippedBytes.add(p.skippedBytes());
-                    batch.clear(); // the gap may have cut a batch: its marker, if still there, finds fewer events and takes none
+                    batches.clear(); // the gap may have cut a batch: its marker, if still there, finds fewer events and takes none
                 }
                 for (JournalRecord rec : p.records()) {
                     if (apply(rec)) {
@@ -175,7 +173,7 @@ public final class EventIndexer implements AutoCloseable {
                         unrefreshed = true;
                     }
                 }
-                if (p.records().isEmpty() && p.skippedBytes() > 0 && batch.isEmpty()) position = p.nextOffset();
+                if (p.records().isEmpty() && p.skippedBytes() > 0 && !batches.hasPending()) position = p.nextOffset();
                 now = clock.millis();
                 if (unrefreshed && now - lastRefresh >= refreshInterval.toMillis()) {
                     index.refresh();
@@ -192,44 +190,33 @@ public final class EventIndexer implements AutoCloseable {
 
     /** Applies one record; true when it completed a batch (a position safe to commit). */
     private boolean apply(JournalRecord rec) throws IOException {
-        EventLogRecord r;
+        CommittedBatches.Batch b;
         try {
-            r = EventLogRecord.decode(rec.payload());
+            b = batches.accept(rec.payload());
         } catch (RuntimeException x) {
             undecodable.increment();
             return false;
         }
-        switch (r) {
-            case EventLogRecord.Event ev -> batch.add(ev.json());
-            case EventLogRecord.BatchCommit c -> {
-                int extra = batch.size() - c.count();
-                if (extra > 0) discardedUncommitted.add(extra); // a torn earlier batch, never acknowledged
-                if (extra < 0) { // the batch lost events to a gap (retention took its start): index none, as it cannot be whole
-                    batch.clear();
-                    return true;
-                }
-                long oldest = clock.millis() - retention.toMillis();
-                for (int i = extra; i < batch.size(); i++) {
-                    byte[] json = batch.get(i);
-                    LogEvent e;
-                    try {
-                        e = LogEventJson.fromJson(json);
-                    } catch (IllegalArgumentException x) {
-                        undecodable.increment();
-                        continue;
-                    }
-                    if (e.time() < oldest) { // retention would delete it at its next pass
-                        tooOld.increment();
-                        continue;
-                    }
-                    index.add(e, json);
-                    indexedEvents.increment();
-                }
-                batch.clear();
-                return true;
+        if (b == null) return false;
+        discardedUncommitted.add(b.torn());
+        if (b.missing() > 0) return true; // the batch lost events to a gap (retention took its start): index none, as it cannot be whole
+        long oldest = clock.millis() - retention.toMillis();
+        for (byte[] json : b.events()) {
+            LogEvent e;
+            try {
+                e = LogEventJson.fromJson(json);
+            } catch (IllegalArgumentException x) {
+                undecodable.increment();
+                continue;
             }
+            if (e.time() < oldest) { // retention would delete it at its next pass
+                tooOld.increment();
+                continue;
+            }
+            index.add(e, json);
+            indexedEvents.increment();
         }
-        return false;
+        return true;
     }
 
     private void commit() throws IOException {

@@ -9,7 +9,7 @@ import dev.vigil.detect.suppression.Suppression;
 import dev.vigil.journal.Journal;
 import dev.vigil.journal.JournalReader;
 import dev.vigil.journal.JournalRecord;
-import dev.vigil.server.intake.EventLogRecord;
+import dev.vigil.server.intake.CommittedBatches;
 import dev.vigil.server.store.DetectionCheckpoint;
 import dev.vigil.server.store.SignalQuery;
 import dev.vigil.server.store.SignalStore;
@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,7 +68,7 @@ public final class DetectionPipeline implements AutoCloseable {
     private final Clock clock;
     private final AtomicReference<Reload> pendingReload = new AtomicReference<>();
     private final ArrayDeque<long[]> rebuildMarks = new ArrayDeque<>();
-    private final List<byte[]> batch = new ArrayList<>();
+    private final CommittedBatches batches = new CommittedBatches();
     private Thread thread;
     private volatile CommitListener commitListener;
     private volatile boolean running;
@@ -109,7 +108,7 @@ public final class DetectionPipeline implements AutoCloseable {
                     drainTo(r, start);
                 } finally {
                     engine.setRebuilding(false);
-                    batch.clear();
+                    batches.clear();
                 }
             }
             int resumed = engine.resume(openSignals());
@@ -177,38 +176,31 @@ public final class DetectionPipeline implements AutoCloseable {
 
     /** Applies one record; true when it completed a batch (a safe position to commit). */
     private boolean apply(JournalRecord rec) {
-        EventLogRecord r;
+        CommittedBatches.Batch b;
         try {
-            r = EventLogRecord.decode(rec.payload());
+            b = batches.accept(rec.payload());
         } catch (RuntimeException x) {
             undecodable.increment();
             return false;
         }
-        switch (r) {
-            case EventLogRecord.Event ev -> batch.add(ev.json());
-            case EventLogRecord.BatchCommit c -> {
-                int extra = batch.size() - c.count();
-                if (extra > 0) discardedUncommitted.add(extra); // a torn earlier batch, never acknowledged
-                int processed = 0;
-                for (int i = Math.max(0, extra); i < batch.size(); i++) {
-                    LogEvent e;
-                    try {
-                        e = LogEventJson.fromJson(batch.get(i));
-                    } catch (IllegalArgumentException x) {
-                        undecodable.increment();
-                        continue;
-                    }
-                    engine.process(e);
-                    processedEvents.increment();
-                    processed++;
-                }
-                if (processed > 0) processedRate.add(clock.millis(), processed);
-                batch.clear();
-                mark(rec.nextOffset());
-                return true;
+        if (b == null) return false;
+        discardedUncommitted.add(b.torn());
+        int processed = 0;
+        for (byte[] json : b.events()) {
+            LogEvent e;
+            try {
+                e = LogEventJson.fromJson(json);
+            } catch (IllegalArgumentException x) {
+                undecodable.increment();
+                continue;
             }
+            engine.process(e);
+            processedEvents.increment();
+            processed++;
         }
-        return false;
+        if (processed > 0) processedRate.add(clock.millis(), processed);
+        mark(rec.nextOffset());
+        return true;
     }
 
     /** Remembers (newest event time, offset) about once a second of event time, to pick where a rebuild starts. */

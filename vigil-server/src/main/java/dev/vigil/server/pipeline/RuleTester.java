@@ -11,13 +11,12 @@ import dev.vigil.detect.suppression.Suppression;
 import dev.vigil.journal.Journal;
 import dev.vigil.journal.JournalReader;
 import dev.vigil.journal.JournalRecord;
-import dev.vigil.server.intake.EventLogRecord;
+import dev.vigil.server.intake.CommittedBatches;
 
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,7 +152,7 @@ public final class RuleTester {
         java.util.Set<String> dropped = new java.util.HashSet<>();
         long scanned = 0, tested = 0, drainedAt = 0;
         Bound bound = null;
-        List<byte[]> batch = new ArrayList<>();
+        CommittedBatches batches = new CommittedBatches();
         try (JournalReader r = log.reader(start)) {
             read:
             while (r.position() < end) {
@@ -161,44 +160,38 @@ public final class RuleTester {
                 if (p.records().isEmpty()) break;
                 for (JournalRecord rec : p.records()) {
                     if (rec.offset() >= end) break read;
-                    EventLogRecord decoded;
+                    CommittedBatches.Batch b;
                     try {
-                        decoded = EventLogRecord.decode(rec.payload());
+                        b = batches.accept(rec.payload());
                     } catch (RuntimeException x) {
                         continue; // counted by live detection; nothing to test
                     }
-                    switch (decoded) {
-                        case EventLogRecord.Event ev -> batch.add(ev.json());
-                        case EventLogRecord.BatchCommit c -> {
-                            if (System.nanoTime() > deadline) {
-                                bound = Bound.MAX_TIME;
-                                break read;
-                            }
-                            // as detection: exactly the batch's last `count` events (earlier ones were torn, never acknowledged)
-                            for (int i = Math.max(0, batch.size() - c.count()); i < batch.size(); i++) {
-                                if (scanned >= limits.maxEvents()) {
-                                    bound = Bound.MAX_EVENTS;
-                                    break read;
-                                }
-                                LogEvent e;
-                                try {
-                                    e = LogEventJson.fromJson(batch.get(i));
-                                } catch (IllegalArgumentException x) {
-                                    continue;
-                                }
-                                scanned++;
-                                if (fromLogStart && (earliest == null || e.time() < earliest)) earliest = e.time();
-                                if (e.time() >= from && e.time() <= to) {
-                                    engine.process(e);
-                                    tested++;
-                                }
-                            }
-                            batch.clear();
-                            if (scanned - drainedAt >= 4_096) {
-                                collect(engine, kept, dropped);
-                                drainedAt = scanned;
-                            }
+                    if (b == null) continue;
+                    if (System.nanoTime() > deadline) {
+                        bound = Bound.MAX_TIME;
+                        break read;
+                    }
+                    for (byte[] json : b.events()) {
+                        if (scanned >= limits.maxEvents()) {
+                            bound = Bound.MAX_EVENTS;
+                            break read;
                         }
+                        LogEvent e;
+                        try {
+                            e = LogEventJson.fromJson(json);
+                        } catch (IllegalArgumentException x) {
+                            continue;
+                        }
+                        scanned++;
+                        if (fromLogStart && (earliest == null || e.time() < earliest)) earliest = e.time();
+                        if (e.time() >= from && e.time() <= to) {
+                            engine.process(e);
+                            tested++;
+                        }
+                    }
+                    if (scanned - drainedAt >= 4_096) {
+                        collect(engine, kept, dropped);
+                        drainedAt = scanned;
                     }
                 }
             }
