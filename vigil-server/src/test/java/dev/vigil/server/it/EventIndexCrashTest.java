@@ -103,16 +103,10 @@ class EventIndexCrashTest {
     }
 
     private Process startServer() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ServerProcess.class.getName(),
-                data.toString(), rules.toString())
-                .redirectErrorStream(true).redirectOutput(data.resolve("server-" + System.nanoTime() + ".log").toFile()).start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(data.resolve("port")) || !p.isAlive());
-        assertThat(p.isAlive()).as("server started").isTrue();
-        return p;
+        return ServerProcess.start(data, rules);
     }
 
     private int port() throws Exception {
-        return Integer.parseInt(Files.readString(data.resolve("port")).trim());
+        return ServerProcess.port(data);
     }
 }

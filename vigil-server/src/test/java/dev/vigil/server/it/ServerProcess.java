@@ -10,6 +10,22 @@ import java.util.List;
 /** A server in a process of its own, for tests that kill it: args are the data dir and a rules dir. */
 public final class ServerProcess {
 
+    /** Starts a server process on {@code data} with the rules in {@code rules}; waits until it listens. */
+    static Process start(Path data, Path rules) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), ServerProcess.class.getName(),
+                data.toString(), rules.toString())
+                .redirectErrorStream(true).redirectOutput(data.resolve("server-" + System.nanoTime() + ".log").toFile()).start();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> Files.exists(data.resolve("port")) || !p.isAlive());
+        if (!p.isAlive()) throw new AssertionError("the server process exited at start (see " + data + "/server-*.log)");
+        return p;
+    }
+
+    /** The port the server process on {@code data} listens on. */
+    static int port(Path data) throws Exception {
+        return Integer.parseInt(Files.readString(data.resolve("port")).trim());
+    }
+
     public static void main(String[] args) throws Exception {
         Path data = Path.of(args[0]);
         VigilServer server = VigilServer.start(ServerConfig.defaults(data).withPort(0).withRuleDirs(List.of(Path.of(args[1])))
