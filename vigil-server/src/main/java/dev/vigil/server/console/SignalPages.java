@@ -103,8 +103,7 @@ public final class SignalPages {
         List<Signal> related = new ArrayList<>();
         // the same host, image, user or IP: what else happened there
         for (EntityKind k : List.of(EntityKind.HOST, EntityKind.IMAGE, EntityKind.USER, EntityKind.IP)) {
-            for (String v : k == EntityKind.HOST ? sig.entities().hosts() : k == EntityKind.IMAGE ? sig.entities().images()
-                    : k == EntityKind.USER ? sig.entities().users() : sig.entities().ips()) {
+            for (String v : sig.entities().byKind().get(k.id())) {
                 for (Signal o : backend.store().signals().byEntity(k, v, RELATED + 1)) {
                     if (related.size() < RELATED && seen.add(o.id())) related.add(o);
                 }
