@@ -71,8 +71,8 @@ final class SignalSql {
             f.and("s.tactic = " + f.param(q.tactic()));
         }
         if (q.text() != null) {
-            f.and("s.search_text LIKE " + f.param("%" + escapeLike(SignalRows.fold(q.text())) + "%")
-                    + " ESCAPE '" + LIKE_ESCAPE + "'");
+            // SQLite answers it from the (last_seen, id, search_text) index, PostgreSQL from pg_trgm's (V5 migrations)
+            f.and("s.search_text LIKE " + f.param("%" + escapeLike(SignalRows.fold(q.text())) + "%") + " ESCAPE '" + LIKE_ESCAPE + "'");
         }
         for (SignalQuery.Entity e : q.entities()) {
             if (e.kind().id().equals(omitFacet)) continue;

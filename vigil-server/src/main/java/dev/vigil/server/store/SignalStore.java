@@ -201,14 +201,17 @@ public final class SignalStore {
     /** One page of the signals matching {@code q}, and how many match in all. */
     public SignalPage search(SignalQuery q) {
         return db.read(h -> {
-            SignalSql.Filter f = SignalSql.filter(q, null);
-            long total = h.createQuery("SELECT count(*) FROM signals s" + f.where()).bindMap(f.params)
-                    .mapTo(Long.class).one();
-            List<Signal> rows = page(h, q, f);
+            List<Signal> rows = page(h, q, SignalSql.filter(q, null));
             boolean more = rows.size() > q.limit();
+            // a first page that holds every match is its own count; otherwise count them all
+            long total = !more && q.cursor() == null && q.offset() == 0 ? rows.size() : count(h, SignalSql.filter(q, null));
             if (more) rows = rows.subList(0, q.limit());
             return new SignalPage(rows, total, more ? SignalSql.cursorAfter(q, rows.getLast()) : null);
         });
+    }
+
+    private static long count(Handle h, SignalSql.Filter f) {
+        return h.createQuery("SELECT count(*) FROM signals s" + f.where()).bindMap(f.params).mapTo(Long.class).one();
     }
 
     /** The page rows of {@code q} plus one, which tells whether there are more. */
@@ -389,49 +392,54 @@ public final class SignalStore {
         };
     }
 
+    /** The facet fields of one of the latest signals. */
+    private record Latest(int severity, String status, String ruleId, String tactic) {}
+
     private static void countLatest(Handle h, SignalQuery q, String omit, Set<String> facets, int sample,
                                     Map<String, Map<String, Long>> out, long[] sampled, boolean[] partial) {
+        // the latest signals' fields in one pass, counted here; their entities in a second pass, in SQL
         SignalSql.Filter f = SignalSql.filter(q, omit);
         String limit = f.param(sample + 1);
         String latest = "SELECT s.id, s.severity, s.status, s.rule_id, s.tactic FROM signals s" + f.where()
                 + " ORDER BY s.last_seen DESC, s.id DESC LIMIT " + limit;
-        List<String> fields = facets.stream().filter(FIELD_FACETS::contains).toList();
-        List<String> kinds = facets.stream().filter(n -> !FIELD_FACETS.contains(n)).toList();
-        long n = h.createQuery("SELECT count(*) FROM (" + latest + ") x").bindMap(f.params).mapTo(Long.class).one();
-        if (n > sample) partial[0] = true;
-        sampled[0] = Math.min(n, sample);
+        List<Latest> rows = h.createQuery(latest).bindMap(f.params)
+                .map((rs, ctx) -> new Latest(rs.getInt("severity"), rs.getString("status"), rs.getString("rule_id"), rs.getString("tactic")))
+                .list();
         // the extra row only told whether there are more; count exactly `sample`
+        if (rows.size() > sample) {
+            partial[0] = true;
+            rows = rows.subList(0, sample);
+        }
+        sampled[0] = rows.size();
+        List<String> kinds = new ArrayList<>();
+        for (String name : facets) {
+            if (!FIELD_FACETS.contains(name)) {
+                kinds.add(name);
+                continue;
+            }
+            Map<String, Long> counts = out.computeIfAbsent(name, k -> new LinkedHashMap<>());
+            for (Latest l : rows) {
+                String v = switch (name) {
+                    case "severity" -> SignalRows.severity(l.severity()).id();
+                    case "status" -> l.status();
+                    case "rule" -> l.ruleId();
+                    default -> l.tactic();
+                };
+                if (!v.isEmpty()) counts.merge(v, 1L, Long::sum); // signals without a tactic are not counted
+            }
+        }
+        if (kinds.isEmpty() || rows.isEmpty()) return;
         f.params.put(limit.substring(1), sample);
-        if (!fields.isEmpty()) {
-            h.createQuery("SELECT x.severity, x.status, x.rule_id, x.tactic, count(*) AS n FROM (" + latest + ") x "
-                            + "GROUP BY x.severity, x.status, x.rule_id, x.tactic").bindMap(f.params)
-                    .map((rs, ctx) -> {
-                        long c = rs.getLong("n");
-                        for (String name : fields) {
-                            String v = switch (name) {
-                                case "severity" -> SignalRows.severity(rs.getInt("severity")).id();
-                                case "status" -> rs.getString("status");
-                                case "rule" -> rs.getString("rule_id");
-                                default -> rs.getString("tactic");
-                            };
-                            if (name.equals("tactic") && v.isEmpty()) continue;
-                            out.computeIfAbsent(name, k -> new LinkedHashMap<>()).merge(v, c, Long::sum);
-                        }
-                        return c;
-                    }).list();
-        }
-        if (!kinds.isEmpty()) {
-            // every kind of each signal in one seek (rows of a signal are adjacent in the key); a
-            // kind filter in SQL would cost a seek per kind and signal
-            h.createQuery("SELECT e.kind, e.value, count(*) AS n FROM (" + latest + ") x JOIN signal_entities e ON e.signal_id = x.id "
-                            + "GROUP BY e.kind, e.value").bindMap(f.params)
-                    .map((rs, ctx) -> {
-                        String kind = rs.getString("kind");
-                        if (kinds.contains(kind)) out.computeIfAbsent(kind, k -> new LinkedHashMap<>()).merge(rs.getString("value"), rs.getLong("n"), Long::sum);
-                        return kind;
-                    })
-                    .list();
-        }
+        // every kind of each signal in one seek (rows of a signal are adjacent in the key); a kind
+        // filter in SQL would cost a seek per kind and signal
+        h.createQuery("SELECT e.kind, e.value, count(*) AS n FROM (" + latest + ") x JOIN signal_entities e ON e.signal_id = x.id "
+                        + "GROUP BY e.kind, e.value").bindMap(f.params)
+                .map((rs, ctx) -> {
+                    String kind = rs.getString("kind");
+                    if (kinds.contains(kind)) out.computeIfAbsent(kind, k -> new LinkedHashMap<>()).merge(rs.getString("value"), rs.getLong("n"), Long::sum);
+                    return kind;
+                })
+                .list();
     }
 
     private static Map<String, Long> topOf(Map<String, Long> counts, int top) {

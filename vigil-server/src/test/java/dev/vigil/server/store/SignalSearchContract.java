@@ -235,6 +235,30 @@ abstract class SignalSearchContract extends StoreTestCase {
     }
 
     @Test
+    void textSearchFollowsRetitledAndPurgedSignalsAndTakesQuotesLiterally() {
+        signals().applyEngineUpdates(List.of(
+                signal("sig-1").title("curl | sh from \"pastebin\"").rule("r1", "Remote script").lastSeen(T0 - 1_000).build(),
+                signal("sig-2").title("Old name of sig-2").rule("r2", "Disk").lastSeen(T0 - 1_000).build(),
+                signal("sig-3").title("old name, purged").rule("r3", "Disk").lastSeen(T0 - 90_000).build()), DetectionCheckpoint.at(1));
+        assertThat(ids(SignalQuery.builder().text("\"pastebin\""))).containsExactly("sig-1");
+        assertThat(ids(SignalQuery.builder().text("bin\" "))).isEmpty();
+        assertThat(ids(SignalQuery.builder().text("old name"))).containsExactlyInAnyOrder("sig-2", "sig-3");
+
+        // detection rewrites a signal (new title); the index follows, and an unchanged text stays found
+        signals().applyEngineUpdates(List.of(signal("sig-2").title("Renamed signal").rule("r2", "Disk").count(2).lastSeen(T0).build(),
+                signal("sig-1").title("curl | sh from \"pastebin\"").rule("r1", "Remote script").count(2).lastSeen(T0).build()),
+                DetectionCheckpoint.at(2));
+        assertThat(ids(SignalQuery.builder().text("renamed"))).containsExactly("sig-2");
+        assertThat(ids(SignalQuery.builder().text("old name"))).containsExactly("sig-3");
+        assertThat(ids(SignalQuery.builder().text("pastebin"))).containsExactly("sig-1");
+
+        // retention removes purged signals from the index too
+        assertThat(signals().purgeSignalsLastSeenBefore(T0 - 10_000)).isEqualTo(1);
+        assertThat(ids(SignalQuery.builder().text("old name"))).isEmpty();
+        assertThat(ids(SignalQuery.builder().text("disk"))).containsExactly("sig-2");
+    }
+
+    @Test
     void facetsCountTheMatchingSignalsIgnoringTheirOwnFilter() {
         List<Signal> all = storeRandomSignals(120);
         Set<String> names = Set.of("severity", "status", "rule", "tactic", "host", "image", "service", "user");
