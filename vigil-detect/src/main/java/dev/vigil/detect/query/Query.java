@@ -60,6 +60,11 @@ public final class Query {
     /** The query that matches every event. */
     public static Query all() { return ALL; }
 
+    /** {@code value} as a literal in the syntax: quoted, with {@code \} and {@code "} escaped. */
+    public static String literal(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
     /** Whether {@code event} matches. */
     public boolean matches(LogEvent event) {
         return root.matches(event, null);

@@ -31,7 +31,11 @@ public final class ProcessTrees {
         return tree;
     }
 
-    private static ObjectNode node(JsonNode p, boolean trigger, String container) {
+    /**
+     * One node of a tree: {@code p} is a process object of an agent event ({@code process} or one of
+     * its {@code ancestors}), {@code container} its container id or null.
+     */
+    public static ObjectNode node(JsonNode p, boolean trigger, String container) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("pid", p.path("pid").asLong());
         n.put("ppid", p.path("ppid").asLong());

@@ -166,27 +166,22 @@ public final class EventPages {
     /** The search for an entity's events: the attributes its kind is taken from (as signals collect them). */
     static String entityQuery(EntityKind kind, String v) {
         return switch (kind) {
-            case HOST -> "host:" + quote(v);
-            case SERVICE -> "service:" + quote(v);
-            case USER -> "@usr.name:" + quote(v);
-            case IP -> "@network.client.ip:" + quote(v) + " OR @network.destination.ip:" + quote(v);
-            case BINARY -> "@process.file.path:" + quote(v);
-            case CONTAINER -> "@container.name:" + quote(v) + " OR @container.id:" + quote(v);
+            case HOST -> "host:" + Query.literal(v);
+            case SERVICE -> "service:" + Query.literal(v);
+            case USER -> "@usr.name:" + Query.literal(v);
+            case IP -> "@network.client.ip:" + Query.literal(v) + " OR @network.destination.ip:" + Query.literal(v);
+            case BINARY -> "@process.file.path:" + Query.literal(v);
+            case CONTAINER -> "@container.name:" + Query.literal(v) + " OR @container.id:" + Query.literal(v);
             case IMAGE -> {
                 // signals name an image "name:tag" (or "name" alone): a registry port is not a tag
                 int colon = v.lastIndexOf(':');
-                String q = "@container.image.name:" + quote(v);
+                String q = "@container.image.name:" + Query.literal(v);
                 if (colon > 0 && colon < v.length() - 1 && v.indexOf('/', colon) < 0) {
-                    q += " OR (@container.image.name:" + quote(v.substring(0, colon)) + " @container.image.tag:" + quote(v.substring(colon + 1)) + ")";
+                    q += " OR (@container.image.name:" + Query.literal(v.substring(0, colon)) + " @container.image.tag:" + Query.literal(v.substring(colon + 1)) + ")";
                 }
                 yield q;
             }
         };
-    }
-
-    /** A literal value in the query syntax: quoted, with {@code \} and {@code "} escaped. */
-    static String quote(String v) {
-        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     // ---- models

