@@ -85,7 +85,7 @@ public record ShipperConfig(URI server, String apiKey, Path stateDir, Path buffe
      * @param queueCapacity     lines held in memory between the agent's thread and the buffer writer; past it lines are dropped and counted
      * @param batchMaxLines     most lines in one request (default 1000)
      * @param batchMaxBytes     most raw (uncompressed) bytes in one request (default 1 MiB); a single bigger line goes alone
-     * @param linger            longest wait for more lines once a batch has one (default 20 ms: the end-to-end goal is p99 under 100 ms)
+     * @param linger            longest wait for more lines once a batch has one (default 5 ms: the end-to-end goal is p99 under 100 ms; 20 ms cost 10-15 ms at the median and more at p99, docs/benchmarks.md)
      * @param backoffMin        first retry delay after a 429, 5xx or connection error (default 100 ms), doubling...
      * @param backoffMax        ...up to this (default 30 s); each delay is jittered down by up to half
      * @param authRetry         delay between attempts while the server rejects the API key (default 30 s)
@@ -118,7 +118,7 @@ public record ShipperConfig(URI server, String apiKey, Path stateDir, Path buffe
         }
 
         public static Tuning defaults() {
-            return new Tuning(65_536, 1000, 1 << 20, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(30),
+            return new Tuning(65_536, 1000, 1 << 20, Duration.ofMillis(5), Duration.ofMillis(100), Duration.ofSeconds(30),
                     Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(3), Durability.FSYNC);
         }
 

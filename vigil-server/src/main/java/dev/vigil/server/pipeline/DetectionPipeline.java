@@ -65,6 +65,8 @@ public final class DetectionPipeline implements AutoCloseable {
     private final SuppressionStore suppressions;
     private final DetectionEngine engine;
     private final Duration commitInterval;
+    /** How long a poll waits for new events when nothing is waiting for a commit. */
+    private static final long POLL_MILLIS = 20;
     private final Clock clock;
     private final AtomicReference<Reload> pendingReload = new AtomicReference<>();
     private final ArrayDeque<long[]> rebuildMarks = new ArrayDeque<>();
@@ -155,7 +157,13 @@ public final class DetectionPipeline implements AutoCloseable {
                     lookback = engine.lookbackMillis();
                     engine.setSuppressions(reload.suppressions());
                 }
-                JournalReader.Poll p = r.poll(5_000, 16L << 20, Duration.ofMillis(20));
+                // with events applied but not committed, wait for more only until their commit is due:
+                // a full 20 ms poll let them wait 20-30 ms for a commit due after at most the interval
+                long wait = POLL_MILLIS;
+                if (position != committedPosition) {
+                    wait = Math.clamp(commitInterval.toMillis() - (clock.millis() - lastCommit), 0, POLL_MILLIS);
+                }
+                JournalReader.Poll p = r.poll(5_000, 16L << 20, Duration.ofMillis(wait));
                 for (JournalRecord rec : p.records()) {
                     if (apply(rec)) position = rec.nextOffset();
                 }
