@@ -60,6 +60,7 @@ public final class VigilServer implements AutoCloseable {
     private final Api api;
     private dev.vigil.server.logs.FileTailer tailer;
     private final dev.vigil.server.console.Console console;
+    private final dev.vigil.server.metrics.ServerMetrics metrics;
 
     private VigilServer(ServerConfig config, java.time.InstantSource clock) throws IOException, InterruptedException {
         this.config = config;
@@ -84,6 +85,7 @@ public final class VigilServer implements AutoCloseable {
         this.eventSearch = new dev.vigil.server.events.EventSearch(eventIndex, eventIndexer::lagBytes);
         this.batchReader = new BatchReader(config.maxBodyBytes(), config.maxLineBytes(), 100_000);
         this.ruleTester = new dev.vigil.server.pipeline.RuleTester(events, () -> store.suppressions().list(), Clock.systemUTC());
+        this.metrics = new dev.vigil.server.metrics.ServerMetrics(new MetricsSource());
         this.api = new Api(new Api.Backend() {
             @Override public Store store() { return store; }
             @Override public Intake intake() { return intake; }
@@ -95,6 +97,7 @@ public final class VigilServer implements AutoCloseable {
             @Override public dev.vigil.server.agents.AgentRegistry agents() { return agents; }
             @Override public List<DetectionRules.Loaded> loadedRules() { return loadedRules; }
             @Override public dev.vigil.server.pipeline.RuleTester ruleTester() { return ruleTester; }
+            @Override public dev.vigil.server.metrics.ServerMetrics metrics() { return metrics; }
         });
         HttpRouting.Builder routing = HttpRouting.builder();
         api.routes(routing);
@@ -245,6 +248,34 @@ public final class VigilServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** What the Prometheus metrics read: the same counters as {@link #stats()}. */
+    private final class MetricsSource implements dev.vigil.server.metrics.ServerMetrics.Source {
+        @Override public long intakeAcceptedEvents() { return intake.acceptedEvents.sum(); }
+        @Override public long intakeAcceptedBatches() { return intake.acceptedBatches.sum(); }
+        @Override public long intakeDuplicateBatches() { return intake.duplicateBatches.sum(); }
+        @Override public long intakeRejectedBatches() { return intake.rejectedBatches.sum(); }
+        @Override public long eventLogBytes() { return events.endOffset() - events.startOffset(); }
+        @Override public long eventLogDroppedRecords() { return events.stats().recordsDropped(); }
+        @Override public long eventLogCorruptRecords() { return events.stats().corruptRecords(); }
+        @Override public long eventLogFullRejections() { return events.stats().fullRejections(); }
+        @Override public long detectionProcessedEvents() { return pipeline.processedEvents.sum(); }
+        @Override public long detectionLagBytes() { return pipeline.lagBytes(); }
+        @Override public long detectionCommits() { return pipeline.commits.sum(); }
+        @Override public long detectionUndecodableRecords() { return pipeline.undecodable.sum(); }
+        @Override public long detectionDiscardedUncommittedEvents() { return pipeline.discardedUncommitted.sum(); }
+        @Override public DetectionEngine engine() { return engine; }
+        @Override public int ruleProblems() { return ruleProblems.size(); }
+        @Override public long indexedEvents() { return eventIndexer.indexedEvents.sum(); }
+        @Override public long indexDocuments() { return eventIndex.docs(); }
+        @Override public long indexLagBytes() { return eventIndexer.lagBytes(); }
+        @Override public long indexSizeBytes() { return eventIndex.sizeBytes(); }
+        @Override public long indexTooOldEvents() { return eventIndexer.tooOld.sum(); }
+        @Override public long indexFailures() { return eventIndexer.failures.sum(); }
+        @Override public long consoleRefusedLogins() { return console == null ? 0 : console.throttle().refused.sum(); }
+        @Override public long consoleFailedLogins() { return console == null ? 0 : console.throttle().failures.sum(); }
+        @Override public dev.vigil.server.agents.AgentRegistry agents() { return agents; }
     }
 
     public ObjectNode stats() {

@@ -82,6 +82,9 @@ public final class Api {
 
         /** Agents' last heartbeats, shared with the console. */
         dev.vigil.server.agents.AgentRegistry agents();
+
+        /** The server's metrics for Prometheus. */
+        dev.vigil.server.metrics.ServerMetrics metrics();
     }
 
     private final Backend backend;
@@ -108,6 +111,7 @@ public final class Api {
         AGENT_HEARTBEAT("POST", "/api/v1/agents/heartbeat"),
         AGENTS("GET", "/api/v1/agents"),
         STATS("GET", "/api/v1/stats"),
+        METRICS("GET", "/api/v1/metrics"),
         SIGNALS("GET", "/api/v1/signals"),
         SIGNAL("GET", "/api/v1/signals/{id}"),
         SIGNAL_HISTORY("GET", "/api/v1/signals/{id}/history"),
@@ -164,6 +168,10 @@ public final class Api {
                 json(res, 200, a);
             });
             case STATS -> authed((req, res, actor) -> json(res, 200, backend.stats()));
+            case METRICS -> authed((req, res, actor) -> {
+                res.headers().contentType(io.helidon.http.HttpMediaType.create(dev.vigil.server.metrics.ServerMetrics.contentType()));
+                res.send(backend.metrics().scrape());
+            });
             case SIGNALS -> authed(this::searchSignals);
             case SIGNAL -> authed((req, res, actor) ->
                     json(res, 200, ApiJson.signal(backend.store().signals().get(param(req, "id"))
