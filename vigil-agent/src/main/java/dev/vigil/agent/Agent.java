@@ -133,7 +133,7 @@ public final class Agent implements AutoCloseable {
         this.lines = shipper == null ? null : new ShipLines();
         this.shipEvents = shipper != null && config.ship() == ShipMode.ALL;
         this.follower = shipper != null && config.ship() == ShipMode.ALERTS && config.followAlerts().isPositive()
-                ? new AlertFollower(config.followAlerts()) : null;
+                ? new AlertFollower(config.followAlerts(), shipper::hasSpareRoom) : null;
         try {
             // every event type: a reloaded policy may add rules on types the first did not use
             this.sensor = Sensor.start(config.sensor().withEventTypes(Set.of()), this::onEvent);
@@ -243,6 +243,7 @@ public final class Agent implements AutoCloseable {
             m.put("follow_roots_evicted", f.rootsEvicted());
             m.put("followed_events", f.followedEvents());
             m.put("follow_events_dropped", f.eventsDropped());
+            m.put("follow_events_shed", f.eventsShed());
         }
         return new AgentStatus(hostname(), version, policyVersion, ruleCount, m);
     }

@@ -5,6 +5,7 @@ import dev.vigil.model.EventType;
 import dev.vigil.model.ProcessInfo;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /**
  * Follow-up shipping of alerted processes ({@link ShipMode#ALERTS}): after an alert on a process P,
@@ -23,7 +24,9 @@ import java.time.Duration;
  * <h2>Bounds</h2>
  * At most {@code maxRoots} followed processes (roots): a new one evicts the oldest
  * ({@link Stats#rootsEvicted()}). At most {@code maxEventsPerRoot} events are shipped per root, the
- * rest are counted ({@link Stats#eventsDropped()}). An alert on a process already inside a followed
+ * rest are counted ({@link Stats#eventsDropped()}). A followed event is also skipped (and counted,
+ * {@link Stats#eventsShed()}, not charged to the budget) while the shipper's queue has no spare room,
+ * so followed events never crowd out alerts. An alert on a process already inside a followed
  * tree adds no root, unless that tree has used up its budget: then the alerted subtree gets a root
  * of its own, so a noisy tree cannot hide a later alert below it. Alerts on pid 1 add no root (its
  * tree is the whole host).
@@ -77,8 +80,9 @@ public final class AlertFollower {
      * @param rootsEvicted   followed processes dropped early because {@code maxRoots} were followed
      * @param followedEvents events shipped because they belong to a followed process
      * @param eventsDropped  events of a followed process not shipped because its budget was used up
+     * @param eventsShed     events of a followed process not shipped because the shipping queue was half full
      */
-    public record Stats(long roots, long rootsStarted, long rootsEvicted, long followedEvents, long eventsDropped) {}
+    public record Stats(long roots, long rootsStarted, long rootsEvicted, long followedEvents, long eventsDropped, long eventsShed) {}
 
     private final long windowNanos;
     private final int maxEventsPerRoot;
@@ -87,21 +91,24 @@ public final class AlertFollower {
     private int head;
     private int size;
     private final PidTable byPid;
+    private final BooleanSupplier room;
 
     // written by the poll thread only, read by the heartbeat
-    private volatile long roots, rootsStarted, rootsEvicted, followedEvents, eventsDropped;
+    private volatile long roots, rootsStarted, rootsEvicted, followedEvents, eventsDropped, eventsShed;
 
-    public AlertFollower(Duration window) {
-        this(window, MAX_ROOTS, MAX_EVENTS_PER_ROOT);
+    /** Follows for {@code window}, within the default bounds, shipping followed events while {@code room} says so. */
+    public AlertFollower(Duration window, BooleanSupplier room) {
+        this(window, MAX_ROOTS, MAX_EVENTS_PER_ROOT, room);
     }
 
-    public AlertFollower(Duration window, int maxRoots, int maxEventsPerRoot) {
+    public AlertFollower(Duration window, int maxRoots, int maxEventsPerRoot, BooleanSupplier room) {
         if (window.isNegative() || window.isZero()) throw new IllegalArgumentException("the follow window must be positive: " + window);
         if (maxRoots < 1 || maxEventsPerRoot < 1) throw new IllegalArgumentException("maxRoots and maxEventsPerRoot must be at least 1");
         this.windowNanos = saturatedNanos(window);
         this.maxEventsPerRoot = maxEventsPerRoot;
         this.ring = new Root[maxRoots];
         this.byPid = new PidTable(maxRoots);
+        this.room = room;
     }
 
     private static long saturatedNanos(Duration d) {
@@ -126,6 +133,10 @@ public final class AlertFollower {
         if (r == null) return false;
         if (r.shipped >= maxEventsPerRoot) {
             eventsDropped++;
+            return false;
+        }
+        if (!room.getAsBoolean()) {
+            eventsShed++;
             return false;
         }
         r.shipped++;
@@ -156,7 +167,7 @@ public final class AlertFollower {
     }
 
     public Stats stats() {
-        return new Stats(roots, rootsStarted, rootsEvicted, followedEvents, eventsDropped);
+        return new Stats(roots, rootsStarted, rootsEvicted, followedEvents, eventsDropped, eventsShed);
     }
 
     /** The nearest live root {@code p} or an ancestor is, else null. */
@@ -221,7 +232,7 @@ public final class AlertFollower {
             return (pid * 0x9E3779B9) >>> shift; // Fibonacci hashing spreads consecutive pids
         }
 
-        /** Keys are pids above 1; 0 marks a free slot. */
+        /** Keys are pids above 1; 0 marks a free slot (so pid 0, never a key, finds null). */
         Root get(int pid) {
             for (int i = home(pid); ; i = (i + 1) & mask) {
                 int k = keys[i];

@@ -60,14 +60,14 @@ class AlertFollowerTest {
 
     @Test
     void nothingIsFollowedBeforeAnAlert() {
-        AlertFollower f = new AlertFollower(WINDOW);
+        AlertFollower f = new AlertFollower(WINDOW, () -> true);
         assertThat(f.follows(open(2 * S, sshd))).isFalse();
-        assertThat(f.stats()).isEqualTo(new AlertFollower.Stats(0, 0, 0, 0, 0));
+        assertThat(f.stats()).isEqualTo(new AlertFollower.Stats(0, 0, 0, 0, 0, 0));
     }
 
     @Test
     void theAlertedProcessAndItsDescendantsAreFollowedNotItsAncestorsOrSiblings() {
-        AlertFollower f = new AlertFollower(WINDOW);
+        AlertFollower f = new AlertFollower(WINDOW, () -> true);
         ProcessInfo shell = exec(200, sshd, 10 * S, "/bin/sh");
         ProcessInfo sibling = exec(300, sshd, 11 * S, "/bin/bash");
         f.onAlert(execEvent(shell));
@@ -83,12 +83,12 @@ class AlertFollowerTest {
         assertThat(f.follows(open(12 * S, sshd))).as("the alerted process's parent").isFalse();
         assertThat(f.follows(execEvent(sibling))).as("a sibling").isFalse();
         assertThat(f.follows(execEvent(exec(400, sibling, 14 * S, "/bin/id")))).as("a sibling's child").isFalse();
-        assertThat(f.stats()).isEqualTo(new AlertFollower.Stats(1, 1, 0, 4, 0));
+        assertThat(f.stats()).isEqualTo(new AlertFollower.Stats(1, 1, 0, 4, 0, 0));
     }
 
     @Test
     void anEarlierProgramOfTheSamePidIsNotTheAlertedProcess() {
-        AlertFollower f = new AlertFollower(WINDOW);
+        AlertFollower f = new AlertFollower(WINDOW, () -> true);
         ProcessInfo bash = exec(200, sshd, 5 * S, "/bin/bash");
         ProcessInfo forkedBeforeTheExec = exec(201, bash, 6 * S, "/bin/sleep"); // its parent link: bash, before it exec'd python
         ProcessInfo python = reexec(bash, 10 * S, "/usr/bin/python3");
@@ -101,7 +101,7 @@ class AlertFollowerTest {
 
     @Test
     void theAlertedProcessIsStillFollowedAfterItExecsAgain() {
-        AlertFollower f = new AlertFollower(WINDOW);
+        AlertFollower f = new AlertFollower(WINDOW, () -> true);
         ProcessInfo shell = exec(200, sshd, 10 * S, "/bin/sh");
         f.onAlert(open(10 * S, shell));
         ProcessInfo nc = reexec(shell, 20 * S, "/usr/bin/nc");
@@ -112,7 +112,7 @@ class AlertFollowerTest {
 
     @Test
     void afterTheExitOnlyInstancesThatStartedBeforeItCount() {
-        AlertFollower f = new AlertFollower(WINDOW);
+        AlertFollower f = new AlertFollower(WINDOW, () -> true);
         ProcessInfo shell = exec(200, sshd, 10 * S, "/bin/sh");
         f.onAlert(execEvent(shell));
         ProcessInfo orphan = exec(201, shell, 15 * S, "/bin/sleep"); // still linked to the shell after it exits
@@ -130,14 +130,14 @@ class AlertFollowerTest {
     @Test
     void withoutTheExitEventAPidReusedByAnExecLaterIsTakenForTheAlertedProcess() {
         // documents the limit: if the exit is lost (ring buffer overrun), exec time alone cannot tell
-        AlertFollower f = new AlertFollower(WINDOW);
+        AlertFollower f = new AlertFollower(WINDOW, () -> true);
         f.onAlert(execEvent(exec(200, sshd, 10 * S, "/bin/sh")));
         assertThat(f.follows(execEvent(exec(200, init, 30 * S, "/usr/bin/other")))).isTrue();
     }
 
     @Test
     void twoProcessesWithTheSamePidAreTwoRootsEachWithItsOwnTreeAndBudget() {
-        AlertFollower f = new AlertFollower(WINDOW, 8, 1);
+        AlertFollower f = new AlertFollower(WINDOW, 8, 1, () -> true);
         ProcessInfo first = exec(200, sshd, 10 * S, "/bin/sh");
         f.onAlert(execEvent(first));
         ProcessInfo firstChild = exec(201, first, 11 * S, "/bin/sleep");
@@ -148,12 +148,12 @@ class AlertFollowerTest {
 
         assertThat(f.follows(open(31 * S, firstChild))).as("the first's budget is used up").isFalse();
         assertThat(f.follows(open(31 * S, exec(300, second, 31 * S, "/bin/id")))).as("charged to the second").isTrue();
-        assertThat(f.stats()).isEqualTo(new AlertFollower.Stats(2, 2, 0, 2, 1));
+        assertThat(f.stats()).isEqualTo(new AlertFollower.Stats(2, 2, 0, 2, 1, 0));
     }
 
     @Test
     void followingEndsWithTheWindowByEventTime() {
-        AlertFollower f = new AlertFollower(Duration.ofSeconds(60));
+        AlertFollower f = new AlertFollower(Duration.ofSeconds(60), () -> true);
         ProcessInfo shell = exec(200, sshd, 10 * S, "/bin/sh");
         f.onAlert(execEvent(shell));
         assertThat(f.follows(open(70 * S, shell))).as("at the end of the window").isTrue();
@@ -168,13 +168,13 @@ class AlertFollowerTest {
 
     @Test
     void theOldestRootIsEvictedPastTheBound() {
-        AlertFollower f = new AlertFollower(WINDOW);
+        AlertFollower f = new AlertFollower(WINDOW, () -> true);
         ProcessInfo[] shells = new ProcessInfo[AlertFollower.MAX_ROOTS + 1];
         for (int i = 0; i < shells.length; i++) {
             shells[i] = exec(1000 + i, sshd, 10 * S + i, "/bin/sh");
             f.onAlert(execEvent(shells[i]));
         }
-        assertThat(f.stats()).isEqualTo(new AlertFollower.Stats(AlertFollower.MAX_ROOTS, AlertFollower.MAX_ROOTS + 1, 1, 0, 0));
+        assertThat(f.stats()).isEqualTo(new AlertFollower.Stats(AlertFollower.MAX_ROOTS, AlertFollower.MAX_ROOTS + 1, 1, 0, 0, 0));
         assertThat(f.follows(open(20 * S, shells[0]))).isFalse();
         for (int i = 1; i < shells.length; i++) {
             assertThat(f.follows(open(20 * S, exec(5000 + i, shells[i], 20 * S, "/bin/true")))).as("root %d", i).isTrue();
@@ -183,7 +183,7 @@ class AlertFollowerTest {
 
     @Test
     void eachRootShipsAtMostItsBudgetAndCountsTheRest() {
-        AlertFollower f = new AlertFollower(WINDOW, AlertFollower.MAX_ROOTS, 5);
+        AlertFollower f = new AlertFollower(WINDOW, AlertFollower.MAX_ROOTS, 5, () -> true);
         ProcessInfo shell = exec(200, sshd, 10 * S, "/bin/sh");
         f.onAlert(execEvent(shell));
         ProcessInfo child = exec(201, shell, 11 * S, "/bin/bash");
@@ -192,12 +192,28 @@ class AlertFollowerTest {
             if (f.follows(open(12 * S + i, child))) shipped++;
         }
         assertThat(shipped).isEqualTo(5);
-        assertThat(f.stats()).isEqualTo(new AlertFollower.Stats(1, 1, 0, 5, 3));
+        assertThat(f.stats()).isEqualTo(new AlertFollower.Stats(1, 1, 0, 5, 3, 0));
+    }
+
+    @Test
+    void withoutSpareRoomInTheShippingQueueFollowedEventsAreShedNotChargedToTheBudget() {
+        boolean[] room = {true};
+        AlertFollower f = new AlertFollower(WINDOW, AlertFollower.MAX_ROOTS, 2, () -> room[0]);
+        ProcessInfo shell = exec(200, sshd, 10 * S, "/bin/sh");
+        f.onAlert(execEvent(shell));
+        assertThat(f.follows(open(11 * S, shell))).isTrue();
+        room[0] = false;
+        assertThat(f.follows(open(12 * S, shell))).isFalse();
+        assertThat(f.follows(open(12 * S, sshd))).as("not followed: nothing to shed").isFalse();
+        room[0] = true;
+        assertThat(f.follows(open(13 * S, shell))).isTrue();
+        assertThat(f.follows(open(14 * S, shell))).isFalse();
+        assertThat(f.stats()).isEqualTo(new AlertFollower.Stats(1, 1, 0, 2, 1, 1));
     }
 
     @Test
     void anAlertInsideAFollowedTreeAddsNoRootUnlessThatTreeUsedUpItsBudget() {
-        AlertFollower f = new AlertFollower(WINDOW, AlertFollower.MAX_ROOTS, 2);
+        AlertFollower f = new AlertFollower(WINDOW, AlertFollower.MAX_ROOTS, 2, () -> true);
         ProcessInfo shell = exec(200, sshd, 10 * S, "/bin/sh");
         f.onAlert(execEvent(shell));
         ProcessInfo child = exec(201, shell, 11 * S, "/bin/bash");
@@ -217,7 +233,7 @@ class AlertFollowerTest {
 
     @Test
     void anAlertOnPidOneFollowsNothing() {
-        AlertFollower f = new AlertFollower(WINDOW);
+        AlertFollower f = new AlertFollower(WINDOW, () -> true);
         f.onAlert(open(10 * S, init));
         assertThat(f.stats().rootsStarted()).isZero();
         assertThat(f.follows(open(11 * S, sshd))).isFalse();
@@ -225,7 +241,7 @@ class AlertFollowerTest {
 
     @Test
     void theAncestryWalkStopsAtMaxAncestors() {
-        AlertFollower f = new AlertFollower(WINDOW);
+        AlertFollower f = new AlertFollower(WINDOW, () -> true);
         ProcessInfo top = exec(200, sshd, 10 * S, "/bin/sh");
         f.onAlert(execEvent(top));
         ProcessInfo p = top;
@@ -238,7 +254,7 @@ class AlertFollowerTest {
     @Test
     void judgingAnEventAllocatesNothing() {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        AlertFollower f = new AlertFollower(WINDOW, AlertFollower.MAX_ROOTS, Integer.MAX_VALUE);
+        AlertFollower f = new AlertFollower(WINDOW, AlertFollower.MAX_ROOTS, Integer.MAX_VALUE, () -> true);
         for (int i = 0; i < 500; i++) f.onAlert(execEvent(exec(10_000 + i, sshd, 10 * S, "/bin/sh")));
         ProcessInfo deep = sshd;
         for (int i = 0; i < 40; i++) deep = exec(20_000 + i, deep, 11 * S, "/bin/sh");
