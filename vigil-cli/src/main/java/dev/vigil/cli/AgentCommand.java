@@ -300,8 +300,8 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
         long evaluations = agent.ruleStats().stream().mapToLong(RuleEngine.RuleStats::evaluations).sum();
         long suppressed = agent.ruleStats().stream().mapToLong(RuleEngine.RuleStats::suppressed).sum();
         String follow = agent.followStats().map(f -> String.format(Locale.ROOT,
-                ",\"follow_roots\":%d,\"follow_roots_started\":%d,\"follow_roots_evicted\":%d,\"followed_events\":%d,\"follow_events_dropped\":%d",
-                f.roots(), f.rootsStarted(), f.rootsEvicted(), f.followedEvents(), f.eventsDropped())).orElse("");
+                ",\"follow_roots\":%d,\"follow_roots_started\":%d,\"follow_roots_evicted\":%d,\"followed_events\":%d,\"follow_events_dropped\":%d,\"follow_events_shed\":%d",
+                f.roots(), f.rootsStarted(), f.rootsEvicted(), f.followedEvents(), f.eventsDropped(), f.eventsShed())).orElse("");
         String ship = agent.shipperStats().map(st -> ",\"ship\":" + st.toJson()).orElse("");
         return String.format(Locale.ROOT, "{\"stats\":{\"time\":\"%s\",\"events\":%d,\"lost\":%d,\"untracked\":%d,"
                         + "\"undecodable\":%d,\"rules\":%d,\"rule_evaluations\":%d,\"alerts\":%d,\"suppressed_alerts\":%d,\"reloads\":%d%s%s}}",
