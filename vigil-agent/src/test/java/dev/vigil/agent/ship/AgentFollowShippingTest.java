@@ -141,7 +141,7 @@ class AgentFollowShippingTest {
             assertThat(agent.encodeErrors()).isZero();
             await("a heartbeat with the follow counters").atMost(Duration.ofSeconds(10)).until(() -> server.heartbeats.stream()
                     .anyMatch(h -> h.matches(".*\"followed_events\":[1-9].*") && h.contains("\"follow_roots_evicted\":0")
-                            && h.contains("\"follow_events_dropped\":0")));
+                            && h.contains("\"follow_events_dropped\":0") && h.contains("\"follow_events_shed\":0")));
         }
     }
 
