@@ -1,6 +1,7 @@
 package dev.vigil.agent;
 
 import dev.vigil.agent.ship.AgentStatus;
+import dev.vigil.agent.ship.AlertFollower;
 import dev.vigil.agent.ship.ShipMode;
 import dev.vigil.agent.ship.Shipper;
 import dev.vigil.agent.ship.ShipperStats;
@@ -62,7 +63,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * <h2>Shipping</h2>
  * With {@link AgentConfig#shipper()} set, every alert (and with {@link ShipMode#ALL} every event) is
  * also encoded as an NDJSON line on the poll thread and handed to a {@link Shipper}, which only
- * queues it there; buffering on disk and sending happen on the shipper's own threads.
+ * queues it there; buffering on disk and sending happen on the shipper's own threads. With
+ * {@link ShipMode#ALERTS}, an {@link AlertFollower} also picks the events of each alerted process and
+ * its descendants for {@link AgentConfig#followAlerts()} after the alert, so the server sees what the
+ * alerted process did next.
  */
 public final class Agent implements AutoCloseable {
 
@@ -96,6 +100,8 @@ public final class Agent implements AutoCloseable {
     private final Shipper shipper;
     private final ShipLines lines;
     private final boolean shipEvents;
+    /** Null unless shipping alerts only with a follow window. */
+    private final AlertFollower follower;
     private final AtomicLong encodeErrors = new AtomicLong();
     private final String version = version();
     private final RuleEngine.Listener listener = new RuleEngine.Listener() {
@@ -103,6 +109,7 @@ public final class Agent implements AutoCloseable {
         public void onAlert(RuleEngine.Match match) {
             alerts.incrementAndGet();
             sink.onAlert(match);
+            if (follower != null) follower.onAlert(match.event());
             if (shipper != null) {
                 try {
                     shipper.offer(lines.alert(match, version));
@@ -125,6 +132,8 @@ public final class Agent implements AutoCloseable {
         this.shipper = config.shipper() == null ? null : Shipper.start(config.shipper(), this::status);
         this.lines = shipper == null ? null : new ShipLines();
         this.shipEvents = shipper != null && config.ship() == ShipMode.ALL;
+        this.follower = shipper != null && config.ship() == ShipMode.ALERTS && config.followAlerts().isPositive()
+                ? new AlertFollower(config.followAlerts(), shipper::hasSpareRoom) : null;
         try {
             // every event type: a reloaded policy may add rules on types the first did not use
             this.sensor = Sensor.start(config.sensor().withEventTypes(Set.of()), this::onEvent);
@@ -177,7 +186,7 @@ public final class Agent implements AutoCloseable {
             pending = null;
             engine = next;
         }
-        if (shipEvents) {
+        if (shipEvents || (follower != null && follower.follows(e))) {
             try {
                 shipper.offer(lines.event(e));
             } catch (IOException | RuntimeException ex) {
@@ -227,6 +236,15 @@ public final class Agent implements AutoCloseable {
         }
         m.put("alerts", alerts.get());
         m.put("encode_errors", encodeErrors.get());
+        if (follower != null) {
+            AlertFollower.Stats f = follower.stats();
+            m.put("follow_roots", f.roots());
+            m.put("follow_roots_started", f.rootsStarted());
+            m.put("follow_roots_evicted", f.rootsEvicted());
+            m.put("followed_events", f.followedEvents());
+            m.put("follow_events_dropped", f.eventsDropped());
+            m.put("follow_events_shed", f.eventsShed());
+        }
         return new AgentStatus(hostname(), version, policyVersion, ruleCount, m);
     }
 
@@ -328,6 +346,9 @@ public final class Agent implements AutoCloseable {
 
     /** The shipper's counters, if the agent ships. */
     public Optional<ShipperStats> shipperStats() { return shipper == null ? Optional.empty() : Optional.of(shipper.stats()); }
+
+    /** The follow-up shipping counters, if the agent ships alerts with a follow window. */
+    public Optional<AlertFollower.Stats> followStats() { return follower == null ? Optional.empty() : Optional.of(follower.stats()); }
 
     /** The id this agent ships under, if it ships. */
     public Optional<String> shippingAgentId() { return shipper == null ? Optional.empty() : Optional.of(shipper.agentId()); }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import dev.vigil.agent.Agent;
 import dev.vigil.agent.AgentConfig;
 import dev.vigil.agent.AlertJson;
+import dev.vigil.agent.ship.AlertFollower;
 import dev.vigil.agent.ship.ShipMode;
 import dev.vigil.agent.ship.ShipperConfig;
 import dev.vigil.model.Event;
@@ -30,6 +31,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,7 +51,9 @@ import java.util.concurrent.TimeUnit;
                 "Rules: the shipped default policy, then --policy files and directories (*.policy), later ones overriding "
                         + "rules with the same id. Policies reload on SIGHUP and when a policy file changes; events keep flowing.",
                 "With --server, alerts (or, with --ship all, every event) are also sent to the Vigil server, through an "
-                        + "on-disk buffer that keeps them while the server is unreachable.",
+                        + "on-disk buffer that keeps them while the server is unreachable. After an alert, the events of the "
+                        + "alerted process and its descendants are sent too for a while (--follow-alerts), so the server sees "
+                        + "what it ran next.",
                 "Needs root, a kernel with BTF and libbpf.so.1. Stop with Ctrl-C or SIGTERM.",
                 ""},
         footer = {"", "Examples:", "  sudo vigil agent", "  sudo vigil agent --policy /etc/vigil/policies.d --tag env:prod",
@@ -102,6 +106,12 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--ship", paramLabel = "WHAT", description = "What to ship: ${COMPLETION-CANDIDATES} (default: alerts).")
     ShipMode ship;
 
+    @Option(names = "--follow-alerts", paramLabel = "DURATION",
+            description = "With --ship alerts: after an alert, also ship every event of the alerted process and its descendants "
+                    + "for this long (default: 10m; 0 turns it off). At most " + AlertFollower.MAX_ROOTS + " processes are followed "
+                    + "and " + AlertFollower.MAX_EVENTS_PER_ROOT + " events shipped for each; the rest is counted.")
+    String followAlerts;
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
@@ -110,7 +120,7 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
         AgentConfig config = AgentConfig.defaults().withSensor(sensorConfig).withPolicies(policies, !noDefault).withEnforce(enforce);
         try {
             ShipperConfig shipping = shipping(System.getenv());
-            if (shipping != null) config = config.withShipping(shipping, ship == null ? ShipMode.ALERTS : ship);
+            if (shipping != null) config = config.withShipping(shipping, ship == null ? ShipMode.ALERTS : ship).withFollowAlerts(followWindow());
         } catch (IllegalArgumentException e) {
             err.println("vigil agent: " + e.getMessage());
             return 2;
@@ -173,6 +183,10 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
             err.printf(Locale.ROOT, "vigil agent: shipping %s to %s as agent %s (buffer %s, at most %d bytes)%n",
                     config.ship().name().toLowerCase(Locale.ROOT), config.shipper().server(), agent.shippingAgentId().orElse("?"),
                     config.shipper().bufferDir(), config.shipper().bufferMaxBytes());
+            if (agent.followStats().isPresent()) {
+                err.printf(Locale.ROOT, "vigil agent: after an alert, shipping the alerted process's and its descendants' events for %s%n",
+                        followAlerts == null ? "10m" : followAlerts.strip());
+            }
         }
 
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
@@ -216,11 +230,15 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     /** The shipping settings from the options (and {@code VIGIL_API_KEY} in {@code env}), or null without --server. */
     ShipperConfig shipping(Map<String, String> env) {
         if (server == null) {
-            if (apiKeyFile != null || bufferDir != null || bufferMax != null || ship != null || stateDir != null) {
-                throw new IllegalArgumentException("--api-key-file, --state-dir, --buffer-dir, --buffer-max and --ship need --server URL");
+            if (apiKeyFile != null || bufferDir != null || bufferMax != null || ship != null || stateDir != null || followAlerts != null) {
+                throw new IllegalArgumentException("--api-key-file, --state-dir, --buffer-dir, --buffer-max, --ship and --follow-alerts need --server URL");
             }
             return null;
         }
+        if (followAlerts != null && ship == ShipMode.ALL) {
+            throw new IllegalArgumentException("--follow-alerts is for --ship alerts: with --ship all every event is shipped already");
+        }
+        followWindow(); // refuse a bad duration before reading the key
         URI uri;
         try {
             uri = new URI(server);
@@ -256,6 +274,19 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
+    /** How long alerted processes are followed ({@link AlertFollower#DEFAULT_WINDOW} unless --follow-alerts says). */
+    Duration followWindow() {
+        if (followAlerts == null) return AlertFollower.DEFAULT_WINDOW;
+        Duration d;
+        try {
+            d = Durations.parse(followAlerts);
+        } catch (picocli.CommandLine.ParameterException e) {
+            throw new IllegalArgumentException("--follow-alerts: " + e.getMessage());
+        }
+        if (d.isNegative()) throw new IllegalArgumentException("--follow-alerts is " + followAlerts + ": must not be negative");
+        return d;
+    }
+
     private long bufferMax() {
         try {
             return Sizes.parse(bufferMax);
@@ -268,10 +299,13 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
         var s = agent.sensorStats();
         long evaluations = agent.ruleStats().stream().mapToLong(RuleEngine.RuleStats::evaluations).sum();
         long suppressed = agent.ruleStats().stream().mapToLong(RuleEngine.RuleStats::suppressed).sum();
+        String follow = agent.followStats().map(f -> String.format(Locale.ROOT,
+                ",\"follow_roots\":%d,\"follow_roots_started\":%d,\"follow_roots_evicted\":%d,\"followed_events\":%d,\"follow_events_dropped\":%d,\"follow_events_shed\":%d",
+                f.roots(), f.rootsStarted(), f.rootsEvicted(), f.followedEvents(), f.eventsDropped(), f.eventsShed())).orElse("");
         String ship = agent.shipperStats().map(st -> ",\"ship\":" + st.toJson()).orElse("");
         return String.format(Locale.ROOT, "{\"stats\":{\"time\":\"%s\",\"events\":%d,\"lost\":%d,\"untracked\":%d,"
-                        + "\"undecodable\":%d,\"rules\":%d,\"rule_evaluations\":%d,\"alerts\":%d,\"suppressed_alerts\":%d,\"reloads\":%d%s}}",
+                        + "\"undecodable\":%d,\"rules\":%d,\"rule_evaluations\":%d,\"alerts\":%d,\"suppressed_alerts\":%d,\"reloads\":%d%s%s}}",
                 java.time.Instant.now(), s.events(), s.lost(), s.untracked(), s.malformed(), agent.rules(), evaluations,
-                agent.alerts(), suppressed, agent.reloads(), ship);
+                agent.alerts(), suppressed, agent.reloads(), follow, ship);
     }
 }

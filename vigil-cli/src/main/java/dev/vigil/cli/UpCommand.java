@@ -39,6 +39,11 @@ final class UpCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--ship", paramLabel = "WHAT", description = "What the agent ships: alerts or all (default: ${DEFAULT-VALUE}).")
     String ship = "alerts";
 
+    @Option(names = "--follow-alerts", paramLabel = "DURATION",
+            description = "After an alert, the agent also ships the alerted process's and its descendants' events for this long "
+                    + "(default: 10m; 0 turns it off; only with --ship alerts).")
+    String followAlerts;
+
     @Option(names = "--no-agent", description = "Run only the server.")
     boolean noAgent;
 
@@ -60,14 +65,20 @@ final class UpCommand implements java.util.concurrent.Callable<Integer> {
                 new UntilStopped().await(duration == null ? null : Durations.parse(duration), () -> { });
                 return 0;
             }
-            List<String> args = new ArrayList<>(List.of("--server", url, "--api-key-file", key.toString(), "--ship", ship,
-                    "--state-dir", dir.resolve("agent").toString(), "--alerts", dir.resolve("alerts.ndjson").toString()));
-            for (Path p : policies) args.addAll(List.of("--policy", p.toString()));
-            if (duration != null) args.addAll(List.of("--duration", duration));
             CommandLine agent = Main.commandLine().getSubcommands().get("agent");
-            return agent.execute(args.toArray(String[]::new));
+            return agent.execute(agentArgs(url, key, dir).toArray(String[]::new));
         } finally {
             server.close();
         }
+    }
+
+    /** The local agent's command line: shipping to {@code url} with the server's first key, state under {@code dir}. */
+    List<String> agentArgs(String url, Path key, Path dir) {
+        List<String> args = new ArrayList<>(List.of("--server", url, "--api-key-file", key.toString(), "--ship", ship,
+                "--state-dir", dir.resolve("agent").toString(), "--alerts", dir.resolve("alerts.ndjson").toString()));
+        for (Path p : policies) args.addAll(List.of("--policy", p.toString()));
+        if (followAlerts != null) args.addAll(List.of("--follow-alerts", followAlerts));
+        if (duration != null) args.addAll(List.of("--duration", duration));
+        return args;
     }
 }

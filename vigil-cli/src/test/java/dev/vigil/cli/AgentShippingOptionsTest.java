@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.agent.ship.AlertFollower;
 import dev.vigil.agent.ship.ShipMode;
 import dev.vigil.agent.ship.ShipperConfig;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,6 +75,45 @@ class AgentShippingOptionsTest {
                 .hasMessageContaining("--buffer-max is 1024: must be at least");
         assertThatThrownBy(() -> parse("--server", "ftp://x").shipping(Map.of("VIGIL_API_KEY", "k-1")))
                 .hasMessageContaining("--server 'ftp://x' is not an http:// or https:// URL");
+    }
+
+    @Test
+    void alertedProcessesAreFollowedTenMinutesUnlessToldOtherwise() {
+        Map<String, String> env = Map.of("VIGIL_API_KEY", "k-1");
+        AgentCommand byDefault = parse("--server", "https://x");
+        byDefault.shipping(env);
+        assertThat(byDefault.followWindow()).isEqualTo(Duration.ofMinutes(10)).isEqualTo(AlertFollower.DEFAULT_WINDOW);
+        AgentCommand longer = parse("--server", "https://x", "--follow-alerts", "30m");
+        longer.shipping(env);
+        assertThat(longer.followWindow()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(parse("--server", "https://x", "--ship", "alerts", "--follow-alerts", "0").followWindow()).isZero();
+        assertThat(parse("--server", "https://x", "--follow-alerts", "PT90S").followWindow()).isEqualTo(Duration.ofSeconds(90));
+    }
+
+    @Test
+    void followAlertsMistakesAreNamed() {
+        Map<String, String> env = Map.of("VIGIL_API_KEY", "k-1");
+        assertThatThrownBy(() -> parse("--follow-alerts", "5m").shipping(env)).hasMessageContaining("--follow-alerts need --server URL");
+        assertThatThrownBy(() -> parse("--server", "https://x", "--ship", "all", "--follow-alerts", "5m").shipping(env))
+                .hasMessageContaining("--follow-alerts is for --ship alerts");
+        assertThatThrownBy(() -> parse("--server", "https://x", "--follow-alerts", "soon").shipping(env))
+                .hasMessageContaining("--follow-alerts: invalid duration 'soon'");
+        assertThatThrownBy(() -> parse("--server", "https://x", "--follow-alerts", "PT-5M").shipping(env))
+                .hasMessageContaining("--follow-alerts is PT-5M: must not be negative");
+    }
+
+    @Test
+    void upPassesFollowAlertsToItsAgent() {
+        UpCommand up = new UpCommand();
+        new CommandLine(up).parseArgs("--follow-alerts", "2h");
+        List<String> args = up.agentArgs("http://127.0.0.1:8650", dir.resolve("key"), dir);
+        assertThat(args).containsSequence("--follow-alerts", "2h");
+        AgentCommand agent = parse(args.toArray(String[]::new));
+        assertThat(agent.followWindow()).isEqualTo(Duration.ofHours(2));
+
+        UpCommand byDefault = new UpCommand();
+        new CommandLine(byDefault).parseArgs();
+        assertThat(byDefault.agentArgs("http://127.0.0.1:8650", dir.resolve("key"), dir)).doesNotContain("--follow-alerts");
     }
 
     @Test

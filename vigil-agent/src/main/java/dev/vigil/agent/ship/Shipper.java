@@ -237,6 +237,14 @@ public final class Shipper implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether the in-memory queue is less than half full. Lines that can be spared (events followed
+     * after an alert) are offered only then, so a flood of them cannot crowd alerts out of the queue.
+     */
+    public boolean hasSpareRoom() {
+        return !closing && queue.size() < tuning.queueCapacity() / 2;
+    }
+
     // ---------------------------------------------------------------------------------------- writer
 
     private void runWriter() {

@@ -282,6 +282,14 @@ class ShipperTest {
     }
 
     @Test
+    void spareRoomIsThereWhileTheQueueIsShortAndGoneOnceClosing() throws Exception {
+        Shipper s = start(config());
+        assertThat(s.hasSpareRoom()).isTrue();
+        s.close();
+        assertThat(s.hasSpareRoom()).isFalse();
+    }
+
+    @Test
     void theAgentIdIsMadeOnceAndKept() throws Exception {
         String id = AgentId.loadOrCreate(state);
         assertThat(id).matches("[0-9a-f-]{36}");
