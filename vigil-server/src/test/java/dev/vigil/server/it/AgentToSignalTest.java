@@ -11,6 +11,7 @@ import dev.vigil.sensor.SensorConfig;
 import dev.vigil.sensor.testing.SensorMachine;
 import dev.vigil.server.ServerConfig;
 import dev.vigil.server.VigilServer;
+import dev.vigil.server.events.ProcessDescendants;
 import dev.vigil.server.store.SignalQuery;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -89,6 +90,60 @@ class AgentToSignalTest {
                 assertThat(nodes.toString()).contains("java");
             }
         }
+    }
+
+    @Test
+    void whatAnAlertedShellStartedShowsUnderItInTheProcessTree() throws Exception {
+        SensorMachine.require();
+        String marker = "vigil-e2e-tree-" + UUID.randomUUID();
+        Files.createDirectories(dir.resolve("policies"));
+        Files.writeString(dir.resolve("policies/e2e.policy"), """
+                rules:
+                  - id: e2e_shell
+                    description: Marked shell ran
+                    expression: exec.file.name in ["sh", "dash", "bash"] && exec.argv in ["%s-shell"]
+                    severity: high
+                """.formatted(marker));
+        try (VigilServer server = VigilServer.start(ServerConfig.defaults(dir.resolve("server")).withPort(0))) {
+            String key = Files.readString(dir.resolve("server").resolve(VigilServer.INITIAL_KEY_FILE)).trim();
+            ShipperConfig shipping = ShipperConfig.of(URI.create("http://127.0.0.1:" + server.port()), key)
+                    .withStateDir(dir.resolve("agent"));
+            // the default: alerts only, and what an alerted process does next (the agent follows it)
+            try (Agent agent = Agent.start(AgentConfig.defaults().withSensor(SensorConfig.defaults())
+                    .withPolicies(List.of(dir.resolve("policies")), false).withShipping(shipping, ShipMode.ALERTS), (RuleEngine.Match m) -> { })) {
+                Thread.sleep(500);
+                new ProcessBuilder("/bin/sh", "-c", "/bin/echo " + marker + "-child; /bin/true; sleep 0.2", marker + "-shell")
+                        .start().waitFor(10, TimeUnit.SECONDS);
+                await().atMost(Duration.ofSeconds(20)).until(() -> shellSignal(server).isPresent());
+                Signal s = shellSignal(server).orElseThrow();
+                // the shell's own argv holds the script: the child is the descendant node running echo
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> echoUnder(server, s, marker).isPresent());
+                var nodes = ProcessDescendants.treeOf(s, server.eventSearch(), System.currentTimeMillis()).path("nodes");
+                var shell = java.util.stream.StreamSupport.stream(nodes.spliterator(), false)
+                        .filter(n -> n.path("trigger").asBoolean()).findFirst().orElseThrow();
+                var echo = echoUnder(server, s, marker).orElseThrow();
+                assertThat(echo.path("descendant").asBoolean()).isTrue();
+                assertThat(echo.path("depth").asInt()).isEqualTo(1);
+                assertThat(echo.path("ppid").asLong()).isEqualTo(shell.path("pid").asLong());
+                assertThat(echo.path("path").asText()).endsWith("/echo");
+                // the ancestry stored with the signal is unchanged: the JVM above, the shell last
+                assertThat(s.processTree().toString()).doesNotContain("\"descendant\"");
+                assertThat(s.processTree().path("nodes").get(s.processTree().path("nodes").size() - 1).path("trigger").asBoolean()).isTrue();
+            }
+        }
+    }
+
+    private static Optional<com.fasterxml.jackson.databind.JsonNode> echoUnder(VigilServer server, Signal s, String marker) throws java.io.IOException {
+        var nodes = ProcessDescendants.treeOf(s, server.eventSearch(), System.currentTimeMillis()).path("nodes");
+        return java.util.stream.StreamSupport.stream(nodes.spliterator(), false)
+                .filter(n -> n.path("descendant").asBoolean() && n.path("path").asText().endsWith("/echo")
+                        && n.path("argv").toString().contains(marker + "-child"))
+                .findFirst();
+    }
+
+    private static Optional<Signal> shellSignal(VigilServer server) {
+        return server.store().signals().search(SignalQuery.builder().rule("vigil-agent-alerts").build()).items().stream()
+                .filter(s -> s.tags().contains("agent_rule:e2e_shell")).findFirst();
     }
 
     private static Optional<Signal> signal(VigilServer server) {
