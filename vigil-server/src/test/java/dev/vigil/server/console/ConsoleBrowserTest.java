@@ -234,6 +234,22 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void aNewSignalAppearsInTheOpenExplorerWithoutAReload() throws Exception {
+        try (BrowserContext ctx = browser.context(base)) {
+            Page page = login(ctx);
+            page.evaluate("() => { window.__sameDocument = true; }");
+            ingest(alert("live-host", "live", System.currentTimeMillis()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> !signals("live-host").isEmpty());
+            Signal s = signals("live-host").getFirst();
+            // the results refresh themselves (every 5 s): the row arrives in the same document
+            assertThat(page.locator("tr.signal[data-id='" + s.id() + "']"))
+                    .isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(15_000));
+            assertThat(page.evaluate("() => window.__sameDocument === true")).isEqualTo(true);
+            assertThat(page).hasURL(base + "/signals");
+        }
+    }
+
+    @Test
     void aStaleFormTokenChangesNothing() throws Exception {
         long now = System.currentTimeMillis();
         ingest(alert("csrf-host", "csrf", now));
