@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The descendants of a signal's triggering process, found in the event index: events on the
- * signal's host whose process has the trigger among its ancestors, from the trigger's exec until a
+ * The descendants of a signal's triggering process, found in the event index: exec and fork events
+ * on the signal's host whose process has the trigger among its ancestors, from the trigger's exec until a
  * while after the signal's last activity. Agents ship those events after an alert (they follow the
  * alerted process), or all events when set to. A process id seen again later belongs to another
  * process; an ancestor counts as the trigger only if it was exec'd no earlier than the trigger.
@@ -51,7 +51,9 @@ public final class ProcessDescendants {
         long from = (execTime > 0 ? execTime / 1_000_000L : signal.firstSeen()) - BEFORE_MILLIS;
         long to = Math.min(now, signal.lastSeen() + AFTER_MILLIS) + 1;
         if (to <= from) return tree;
-        Query q = Query.parse("host:" + Query.literal(hosts.getFirst()) + " @process.ancestors.pid:" + pid);
+        // process starts only: each carries its ancestry, and a busy child's thousands of file and
+        // network events would crowd them out of the events read
+        Query q = Query.parse("host:" + Query.literal(hosts.getFirst()) + " @evt.name:(exec OR fork) @process.ancestors.pid:" + pid);
         EventSearch.Result r = search.search(q, from, to, MAX_EVENTS, to - from);
 
         // newest first from the index; walk oldest first so each process keeps the program it ran last
