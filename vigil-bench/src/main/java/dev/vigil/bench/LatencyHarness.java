@@ -243,7 +243,10 @@ public final class LatencyHarness {
             ShipperConfig shipping = ShipperConfig.of(URI.create("http://127.0.0.1:" + server.port()), key)
                     .withStateDir(tmp.resolve("agent")).withTuning(tuning);
             AgentConfig agentConfig = AgentConfig.defaults().withSensor(sensorConfig)
-                    .withPolicies(List.of(policies), o.defaultPolicy).withShipping(shipping, ShipMode.ALERTS);
+                    .withPolicies(List.of(policies), o.defaultPolicy).withShipping(shipping, ShipMode.ALERTS)
+                    // the stages count shipped lines and accepted events in alert order: followed events would
+                    // be counted as alerts, so follow-up shipping is off unless asked for (end to end stays exact)
+                    .withFollowAlerts(Duration.ofMillis(o.followAlertsMillis));
             Agent agent;
             try {
                 agent = Agent.start(agentConfig, this::onAlert);
@@ -544,7 +547,7 @@ public final class LatencyHarness {
                 usage: LatencyHarness --workloads DIR [--out FILE] [--rate N] [--seconds S] [--warmup S]
                                       [--rules K] [--linger MS] [--commit-interval MS] [--poll-timeout MS]
                                       [--default-policy true|false] [--agent-durability fsync|none] [--csv FILE]
-                                      [--tmp DIR]
+                                      [--tmp DIR] [--follow-alerts MS]
                   --workloads        directory with execmark.c (bench/workloads)
                   --out              also write the markdown report to FILE
                   --csv              write every exec's times to FILE (wall-clock ns; 0: did not happen)
@@ -559,11 +562,13 @@ public final class LatencyHarness {
                   --default-policy   also load the agent's default policy (default false: only the marker rules)
                   --agent-durability fsync (the default) or none: whether the agent's buffer and its offsets are
                                      forced to disk (none is an experiment, to see what the fsyncs cost)
+                  --follow-alerts    ship what each alerted process does next for MS (default 0: off, as the
+                                     stage timings assume only alerts are shipped; the product default is 10 min)
                   --tmp              where the server's data and the agent's state go, in a new directory
                                      (default: java.io.tmpdir; /dev/shm takes the disk out, as an experiment)""";
 
         private static final Set<String> KEYS = Set.of("--workloads", "--out", "--csv", "--tmp", "--rate", "--seconds", "--warmup", "--rules",
-                "--linger", "--commit-interval", "--poll-timeout", "--default-policy", "--agent-durability");
+                "--linger", "--commit-interval", "--poll-timeout", "--default-policy", "--agent-durability", "--follow-alerts");
 
         Path workloads;
         Path out;
@@ -576,6 +581,7 @@ public final class LatencyHarness {
         long lingerMillis = -1;
         long commitIntervalMillis = -1;
         long pollTimeoutMillis = -1;
+        long followAlertsMillis;
         boolean defaultPolicy;
         dev.vigil.journal.Durability agentDurability;
 
@@ -600,6 +606,7 @@ public final class LatencyHarness {
                     case "--linger" -> o.lingerMillis = (long) notNegative(key, v);
                     case "--commit-interval" -> o.commitIntervalMillis = (long) notNegative(key, v);
                     case "--poll-timeout" -> o.pollTimeoutMillis = (long) positive(key, v);
+                    case "--follow-alerts" -> o.followAlertsMillis = (long) notNegative(key, v);
                     case "--default-policy" -> {
                         if (!v.equals("true") && !v.equals("false")) throw new IllegalArgumentException("--default-policy: true or false");
                         o.defaultPolicy = Boolean.parseBoolean(v);
