@@ -18,19 +18,20 @@ import java.util.List;
  */
 final class SequenceDetector implements Detector {
 
-    private final DetectionRule rule;
     private final KeyedState<Group> state;
     private final List<Step> steps;
     private final int queries;
     private final double[] values;
+    private final double[] ones;
     private final long longest;
 
     SequenceDetector(DetectionRule rule, KeyedState<Group> state) {
-        this.rule = rule;
         this.state = state;
         this.steps = rule.options().steps();
         this.queries = rule.queries().size();
         this.values = new double[queries];
+        this.ones = new double[queries];
+        java.util.Arrays.fill(ones, 1);
         this.longest = steps.stream().mapToLong(s -> s.window().toMillis()).sum();
     }
 
@@ -45,7 +46,7 @@ final class SequenceDetector implements Detector {
         long lastTime;
     }
 
-    @Override public void onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key, Emitter out) {
+    @Override public boolean onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key) {
         Group g = state.getOrCreate(key, newGroup);
         long t = e.time();
         g.lastTime = Math.max(g.lastTime, t);
@@ -65,18 +66,18 @@ final class SequenceDetector implements Detector {
                 values[q] = g.since[q];
             }
         }
-        if (!steps.get(g.step).condition().test(values)) return;
+        if (!steps.get(g.step).condition().test(values)) return false;
         // step complete
         g.step++;
         g.stepStarted = t;
         java.util.Arrays.fill(g.since, 0);
-        if (g.step == steps.size()) {
-            reset(g);
-            java.util.Arrays.fill(values, 1);
-            int c = Cases.first(rule, values);
-            out.detect(Math.max(c, 0), key, e);
-        }
+        if (g.step < steps.size()) return false;
+        reset(g);
+        return true;
     }
+
+    /** The last step completed: cases see 1 for every query, and the first case applies when none holds. */
+    @Override public int caseFor(DetectionRule member) { return Math.max(Cases.first(member, ones), 0); }
 
     private void reset(Group g) {
         g.step = 0;

@@ -44,7 +44,7 @@ final class ThresholdDetector implements Detector {
         long lastTime;
     }
 
-    @Override public void onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key, Emitter out) {
+    @Override public boolean onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key) {
         Group g = state.getOrCreate(key, newGroup);
         long t = e.time();
         var queries = rule.queries();
@@ -64,9 +64,10 @@ final class ThresholdDetector implements Detector {
         for (int q = 0; q < values.length; q++) {
             values[q] = g.distinct[q] != null ? g.distinct[q].count(t) : g.counts[q] != null ? g.counts[q].count(t) : 0;
         }
-        int c = Cases.first(rule, values);
-        if (c >= 0) out.detect(c, key, e);
+        return true;
     }
+
+    @Override public int caseFor(DetectionRule member) { return Cases.first(member, values); }
 
     @Override public void bind(EventCache c) {
         var queries = rule.queries();
