@@ -73,7 +73,18 @@ public class DetectionBenchmark {
     @Param({"8", "100"})
     public int rules;
 
+    /**
+     * The events' form: {@code normalized}, as the normalisers make them (what this benchmark
+     * measured before 2026-11-23); {@code decoded}, stored in the event log's form and decoded by
+     * {@link dev.vigil.detect.event.LogEventJson#fromJson}, as the server's detection pipeline
+     * gets every event. Either way they are made in setup and held in an array, not in the
+     * measured loop; {@link #decodeAndProcess} puts the decode in it.
+     */
+    @Param({"normalized", "decoded"})
+    public String input;
+
     private LogEvent[] events;
+    private byte[][] stored;
     private DetectionEngine engine;
     private long base;
     private long seq;
@@ -84,6 +95,11 @@ public class DetectionBenchmark {
     @Setup
     public void setUp() {
         events = BackendMix.events(SEED);
+        switch (input) {
+            case "normalized" -> {}
+            case "decoded" -> events = BackendMix.decoded(stored = BackendMix.stored(events));
+            default -> throw new IllegalArgumentException("input: normalized or decoded, not " + input);
+        }
         List<DetectionRule> rs = BackendMix.rules(rules);
         engine = new DetectionEngine(rs);
         base = events[0].time();
@@ -100,6 +116,30 @@ public class DetectionBenchmark {
         for (int n = 0; n < BATCH; n++) {
             en.process(restamp(es[i], base + s / (EVENTS_PER_SECOND / 1000)));
             if (++i == es.length) i = 0;
+            if (++s % DRAIN_EVERY == 0) drain(en, base + s / (EVENTS_PER_SECOND / 1000));
+        }
+        next = i;
+        seq = s;
+        return signals;
+    }
+
+    /**
+     * Decode and detection: each event decoded from its stored form ({@code LogEventJson.fromJson},
+     * as the pipeline reads the event log), then re-stamped and processed as in {@link #process}.
+     * The events' trees are made in the measured loop and so are in cache when detection reads
+     * them, as in the server. Needs {@code -p input=decoded} (which keeps the stored form).
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long decodeAndProcess() {
+        byte[][] bs = stored;
+        if (bs == null) throw new IllegalStateException("decodeAndProcess runs with -p input=decoded");
+        DetectionEngine en = engine;
+        int i = next;
+        long s = seq;
+        for (int n = 0; n < BATCH; n++) {
+            en.process(restamp(dev.vigil.detect.event.LogEventJson.fromJson(bs[i]), base + s / (EVENTS_PER_SECOND / 1000)));
+            if (++i == bs.length) i = 0;
             if (++s % DRAIN_EVERY == 0) drain(en, base + s / (EVENTS_PER_SECOND / 1000));
         }
         next = i;
