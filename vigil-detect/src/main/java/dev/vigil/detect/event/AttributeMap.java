@@ -19,8 +19,10 @@ import java.util.Set;
  * tries literal dotted keys at every level) reads nothing the present keys did not.
  *
  * <p>Keys are compared by identity first: Jackson interns the names it parses, and
- * {@link AttributePath} interns its segments. Objects with more than {@value #LINEAR} keys also
- * keep a hash index, so no lookup or insertion scans more than that.
+ * {@link AttributePath} interns its segments. A key with a dot is looked for only if the object
+ * has such keys: paths try {@code "usr.name"} wherever they try {@code "usr"}, and events seldom
+ * have one. Objects with more than {@value #LINEAR} keys also keep a hash index, so no lookup or
+ * insertion scans more than that.
  *
  * <p>A complete, mutable {@link java.util.Map} (Jackson's {@code ObjectNode} may use any of it);
  * not thread-safe, like the node it backs.
@@ -35,6 +37,8 @@ final class AttributeMap extends AbstractMap<String, JsonNode> {
     private int size;
     /** Beyond {@value #LINEAR} keys: open addressing, per slot a key's hash and its position + 1 (0 = empty). */
     private int[] index;
+    /** How many keys have a dot: while none, a dotted key is absent without a look. */
+    private int dotted;
     private int modCount;
 
     AttributeMap() {
@@ -42,6 +46,9 @@ final class AttributeMap extends AbstractMap<String, JsonNode> {
     }
 
     @Override public int size() { return size; }
+
+    /** Whether some key has a dot in it. */
+    boolean hasDottedKeys() { return dotted > 0; }
 
     @Override public boolean isEmpty() { return size == 0; }
 
@@ -64,6 +71,7 @@ final class AttributeMap extends AbstractMap<String, JsonNode> {
             return old;
         }
         if (2 * size == kv.length) kv = Arrays.copyOf(kv, kv.length * 2);
+        if (key.indexOf('.') >= 0) dotted++;
         kv[2 * size] = key;
         kv[2 * size + 1] = value;
         size++;
@@ -87,6 +95,7 @@ final class AttributeMap extends AbstractMap<String, JsonNode> {
     public void clear() {
         Arrays.fill(kv, 0, 2 * size, null);
         size = 0;
+        dotted = 0;
         index = null;
         modCount++;
     }
@@ -97,6 +106,7 @@ final class AttributeMap extends AbstractMap<String, JsonNode> {
         int n = size;
         if (index == null) {
             for (int i = 0; i < n; i++) if (a[2 * i] == key) return i;
+            if (dotted == 0 && key.indexOf('.') >= 0) return -1;
             int h = key.hashCode();
             for (int i = 0; i < n; i++) {
                 String k = (String) a[2 * i];
@@ -118,6 +128,7 @@ final class AttributeMap extends AbstractMap<String, JsonNode> {
     }
 
     private void removeAt(int i) {
+        if (((String) kv[2 * i]).indexOf('.') >= 0) dotted--;
         System.arraycopy(kv, 2 * (i + 1), kv, 2 * i, 2 * (size - i - 1));
         size--;
         kv[2 * size] = null;

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serial;
 
 /**
- * Makes the JSON objects of decoded events ({@link LogEventJson#fromJson}) with an
- * {@link AttributeMap} behind them instead of Jackson's {@code LinkedHashMap}: the same nodes,
- * the same order, fewer objects and cache lines per lookup. Everything else is Jackson's default
- * factory (numbers, text, arrays).
+ * Makes the JSON objects of decoded events ({@link LogEventJson#fromJson}) as {@link EventObject}s,
+ * with an {@link AttributeMap} behind them instead of Jackson's {@code LinkedHashMap}: the same
+ * nodes, the same order, fewer objects and cache lines per lookup. Everything else is Jackson's
+ * default factory (numbers, text, arrays).
  */
 final class EventNodes extends JsonNodeFactory {
 
@@ -23,6 +23,6 @@ final class EventNodes extends JsonNodeFactory {
 
     @Override
     public ObjectNode objectNode() {
-        return new ObjectNode(this, new AttributeMap());
+        return new EventObject(this);
     }
 }
