@@ -24,6 +24,7 @@ final class SequenceDetector implements Detector {
     private final double[] values;
     private final double[] ones;
     private final long longest;
+    private final long firstBucketMillis;
 
     SequenceDetector(DetectionRule rule, KeyedState<Group> state) {
         this.state = state;
@@ -33,6 +34,7 @@ final class SequenceDetector implements Detector {
         this.ones = new double[queries];
         java.util.Arrays.fill(ones, 1);
         this.longest = steps.stream().mapToLong(s -> s.window().toMillis()).sum();
+        this.firstBucketMillis = WindowCounter.bucketMillis(steps.getFirst().window().toMillis());
     }
 
     /** A field, not a lambda per call: {@code Group} is an inner class, so the lambda would capture {@code this}. */
@@ -41,7 +43,8 @@ final class SequenceDetector implements Detector {
     final class Group {
         int step;
         long stepStarted;
-        final WindowCounter[] first = new WindowCounter[queries];
+        /** Per query, its {@link WindowCounter} over the first step's window. */
+        final long[] first = WindowCounter.create(queries);
         final long[] since = new long[queries];
         long lastTime;
     }
@@ -52,13 +55,9 @@ final class SequenceDetector implements Detector {
         g.lastTime = Math.max(g.lastTime, t);
         if (g.step > 0 && t - g.stepStarted > steps.get(g.step).window().toMillis()) reset(g);
         if (g.step == 0) {
-            long window = steps.getFirst().window().toMillis();
             for (int q = 0; q < queries; q++) {
-                if (matched[q]) {
-                    if (g.first[q] == null) g.first[q] = new WindowCounter(window);
-                    g.first[q].add(t);
-                }
-                values[q] = g.first[q] == null ? 0 : g.first[q].count(t);
+                if (matched[q]) WindowCounter.add(g.first, q, firstBucketMillis, t);
+                values[q] = WindowCounter.count(g.first, q, firstBucketMillis, t); // 0 for a counter that never counted
             }
         } else {
             for (int q = 0; q < queries; q++) {
@@ -82,7 +81,7 @@ final class SequenceDetector implements Detector {
     private void reset(Group g) {
         g.step = 0;
         java.util.Arrays.fill(g.since, 0);
-        for (WindowCounter w : g.first) if (w != null) w.clear();
+        for (int q = 0; q < queries; q++) WindowCounter.clear(g.first, q);
     }
 
     @Override public void expire(long watermark) {
