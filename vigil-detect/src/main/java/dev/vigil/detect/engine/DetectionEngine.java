@@ -77,7 +77,8 @@ public final class DetectionEngine {
     /** The families of {@link #rules}, each once. */
     private RuleFamily[] families = new RuleFamily[0];
     private Map<String, SourceBucket> bySource = Map.of();
-    private Compiled[] anySource = new Compiled[0];
+    /** What an event of a source no rule names runs: the rules that name no source. */
+    private RuleList anySource = RuleList.EMPTY;
     private EventCache cache = new EventCache();
     private int evtNameSlot;
     private List<ActiveSuppression> suppressions = List.of();
@@ -126,36 +127,51 @@ public final class DetectionEngine {
             else for (String s : sources) index.computeIfAbsent(s, k -> new ArrayList<>()).add(c);
         }
         Map<String, SourceBucket> frozen = new HashMap<>();
-        index.forEach((k, v) -> frozen.put(k, SourceBucket.of(v)));
+        index.forEach((k, v) -> frozen.put(k, SourceBucket.of(v, any)));
+        RuleList anyList = RuleList.of(any, null);
         // a fresh cache per rule set: its slots are exactly what these rules read
         EventCache fresh = new EventCache();
         evtNameSlot = fresh.slot(EVT_NAME);
         for (RuleFamily f : fams) f.bind(fresh);
+        for (SourceBucket b : frozen.values()) b.bind(fresh);
+        anyList.bind(fresh);
         aggregator.bind(fresh);
         this.cache = fresh;
         this.rules = next;
         this.families = fams.toArray(RuleFamily[]::new);
         this.bySource = frozen;
-        this.anySource = any.toArray(Compiled[]::new);
+        this.anySource = anyList;
     }
 
     /**
      * The rules of one source, indexed again by {@code @evt.name} where every query of a rule
      * names it: an agent event then runs the rules of its event type, not the 40-odd rules of
-     * every agent event type (the agent's SECL engine indexes by event type the same way).
+     * every agent event type (the agent's SECL engine indexes by event type the same way). Per
+     * event name, the list an event runs: that name's rules, then the source's other rules, then
+     * the rules of no source; {@code anyEventName} is the list without the first part.
      */
-    private record SourceBucket(Map<String, Compiled[]> byEventName, Compiled[] anyEventName) {
-        static SourceBucket of(List<Compiled> rules) {
+    private record SourceBucket(Map<String, RuleList> byEventName, RuleList anyEventName) {
+        static SourceBucket of(List<Compiled> rules, List<Compiled> anySource) {
             Map<String, List<Compiled>> byName = new HashMap<>();
-            List<Compiled> any = new ArrayList<>();
+            List<Compiled> rest = new ArrayList<>();
             for (Compiled c : rules) {
                 Set<String> names = required(c.rule, "@evt.name");
-                if (names == null) any.add(c);
+                if (names == null) rest.add(c);
                 else for (String n : names) byName.computeIfAbsent(n, k -> new ArrayList<>()).add(c);
             }
-            Map<String, Compiled[]> frozen = new HashMap<>();
-            byName.forEach((k, v) -> frozen.put(k, v.toArray(Compiled[]::new)));
-            return new SourceBucket(frozen, any.toArray(Compiled[]::new));
+            rest.addAll(anySource);
+            Map<String, RuleList> frozen = new HashMap<>();
+            byName.forEach((name, named) -> {
+                List<Compiled> all = new ArrayList<>(named);
+                all.addAll(rest);
+                frozen.put(name, RuleList.of(all, EVT_NAME.dotted()));
+            });
+            return new SourceBucket(frozen, RuleList.of(rest, null));
+        }
+
+        void bind(EventCache cache) {
+            byEventName.values().forEach(l -> l.bind(cache));
+            anyEventName.bind(cache);
         }
     }
 
@@ -215,16 +231,18 @@ public final class DetectionEngine {
         if (t > newest) newest = t;
         EventCache ec = cache;
         ec.reset(e);
+        RuleList list = anySource;
         SourceBucket bucket = bySource.get(e.source());
         if (bucket != null) {
+            list = bucket.anyEventName;
             if (!bucket.byEventName.isEmpty()) {
                 String name = ec.firstText(evtNameSlot);
-                Compiled[] named = name == null ? null : bucket.byEventName.get(name);
-                if (named != null) for (Compiled c : named) run(c, e, ec);
+                RuleList named = name == null ? null : bucket.byEventName.get(name);
+                if (named != null) list = named;
             }
-            for (Compiled c : bucket.anyEventName) run(c, e, ec);
         }
-        for (Compiled c : anySource) run(c, e, ec);
+        Compiled[] rs = list.rules;
+        for (int i = 0; i < rs.length; i++) if (list.admits(i, ec)) run(rs[i], e, ec);
         if (newest >= nextExpiry) {
             expire(newest);
             nextExpiry = newest + limits.expireEvery().toMillis();
