@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Reproduces the "Backend detection" section of docs/benchmarks.md: JMH DetectionBenchmark (events/s
-# on one thread through DetectionEngine over a normalised agent/sshd/JSON mix, 8 default rules and
-# 100 mixed rules side by side; bytes per event with -prof gc), GroupKeyMemory (heap per active
+# on one thread through DetectionEngine over an agent/sshd/JSON mix, 8 default rules and 100 mixed
+# rules side by side, the events as normalised and as decoded from the event log; bytes per event
+# with -prof gc; then decode and detection together), GroupKeyMemory (heap per active
 # group key per method, and the counted maxGroupsPerRule bound), then IntakeHarness (a real
 # VigilServer fed over HTTP for 20 s: accepted events/s end to end and per core of server CPU).
-# About 3 minutes on a 2-core machine (build excluded). No root needed.
+# About 7 minutes on a 2-core machine (build excluded). No root needed.
 #
 #   bench/detect-bench.sh                        everything
 #   bench/detect-bench.sh -p rules=100           JMH options pass through (after the defaults)
 #   VIGIL_BENCH_INTAKE=0 bench/detect-bench.sh   skip IntakeHarness
 #   VIGIL_BENCH_GZIP=0 bench/detect-bench.sh     IntakeHarness sends uncompressed bodies
 #
-# Results go to bench/results/ (not versioned): detect-<time>.txt/.json (JMH),
+# Results go to bench/results/ (not versioned): detect-<time>.txt/.json and detect-decode-<time>.* (JMH),
 # detect-memory-<time>.md, detect-intake-<time>.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,9 +32,13 @@ machine="# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -r), $(nproc) CPUs ($(sed -n '
 
 echo "$machine" > "$results/detect-$stamp.txt"
 echo "detect-bench: JMH DetectionBenchmark -> $results/detect-$stamp.txt" >&2
-"$JAVA_HOME/bin/java" -cp "$cp" org.openjdk.jmh.Main DetectionBenchmark \
+"$JAVA_HOME/bin/java" -cp "$cp" org.openjdk.jmh.Main 'DetectionBenchmark\.(process|restampOnly)$' \
   -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc -rf json -rff "$results/detect-$stamp.json" "$@" \
   | tee -a "$results/detect-$stamp.txt" | sed -n -e '/^# rules/p' -e '/^# [0-9]* passes/p' -e '/^# default rules/p' -e '/^Benchmark /,$p'
+echo "detect-bench: JMH DetectionBenchmark.decodeAndProcess -> $results/detect-decode-$stamp.txt" >&2
+"$JAVA_HOME/bin/java" -cp "$cp" org.openjdk.jmh.Main 'DetectionBenchmark\.decodeAndProcess$' -p input=decoded \
+  -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc -rf json -rff "$results/detect-decode-$stamp.json" "$@" \
+  | tee -a "$results/detect-decode-$stamp.txt" | sed -n -e '/^Benchmark /,$p'
 
 echo "detect-bench: GroupKeyMemory -> $results/detect-memory-$stamp.md" >&2
 { echo "$machine"; "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx2g -cp "$cp" dev.vigil.bench.GroupKeyMemory 200000; } \

@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # DetectionBenchmark side by side: a baseline commit against the working tree, in one session,
-# alternating baseline and current for each rule set, ROUNDS times (on a shared 2-vCPU machine a
-# single pair proves little; compare the rounds). No root needed; about 2 minutes per round.
-# First, both builds replay the benchmark's stream (DetectionReplay: 20 passes, 8 and 100 rules,
-# and 100 rules with tight limits) and the signals and rule counters they print must be identical.
+# alternating baseline and current for each rule set and input, ROUNDS times (on a shared 2-vCPU
+# machine a single pair proves little; compare the rounds). No root needed; about 4 minutes per
+# round. First, both builds replay the benchmark's stream (DetectionReplay: 20 passes, 8 and 100
+# rules, 100 rules with tight limits, and 100 rules both ways on decoded events) and the signals
+# and rule counters they print must be identical.
 #
 #   bench/detect-compare.sh 3d42fa3            baseline 3d42fa3, 3 rounds
 #   bench/detect-compare.sh 3d42fa3 5          5 rounds
+#   VIGIL_COMPARE_INPUTS=normalized bench/detect-compare.sh 3d42fa3    one input only
+#
+# Both builds are timed with the working tree's benchmark classes (DetectionBenchmark, BackendMix)
+# on their own engine (vigil-detect and the rest of their lib/), as the replay is, so the harness
+# is the same and only the engine differs. Inputs (DetectionBenchmark's @Param input):
+# "normalized", the normalisers' events (what the benchmark always measured), and "decoded", the
+# events decoded from the event log's form as the server's pipeline gets them.
 #
 # The baseline is exported with git archive into a temporary directory and built there
 # (./mvnw -o: the local repository must already hold the dependencies). Output: one line per
@@ -39,7 +47,7 @@ mkdir -p "$work/baseline"
 cp -r "$work/src/vigil-bench/target/classes" "$work/src/vigil-bench/target/lib" "$work/baseline/"
 
 echo "detect-compare: replaying the stream through both builds" >&2
-for run in "8 20" "100 20" "100 20 tight"; do
+for run in "8 20" "100 20" "100 20 tight" "100 20 decoded" "100 20 tight decoded"; do
   name=$(echo "$run" | tr ' ' '-')
   # the current DetectionReplay (and stream) on each build's engine
   for v in baseline current; do
@@ -55,19 +63,22 @@ done
 {
   echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(uname -r), $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1))"
   echo "# $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p); baseline $(git rev-parse --short "$base"), current $(git rev-parse --short HEAD)$(git diff --quiet || echo ' + uncommitted changes')"
-  echo "# JMH: DetectionBenchmark.process -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc"
+  echo "# JMH: DetectionBenchmark.process -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc (the working tree's benchmark classes on each build's engine)"
   cat "$out/replay.txt"
 } | tee "$out/summary.txt"
+inputs=${VIGIL_COMPARE_INPUTS:-normalized decoded}
 for r in $(seq "$rounds"); do
-  for rules in 8 100; do
-    for v in baseline current; do
-      log="$out/round$r-rules$rules-$v.txt"
-      "$JAVA_HOME/bin/java" -cp "$work/$v/classes:$work/$v/lib/*" org.openjdk.jmh.Main 'DetectionBenchmark.process$' \
-        -p rules=$rules -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc > "$log" 2>&1
-      score=$(awk -v r=$rules '$1 == "DetectionBenchmark.process" && $2 == r {print $5, $6, $7}' "$log")
-      norm=$(awk -v r=$rules '$1 == "DetectionBenchmark.process:gc.alloc.rate.norm" && $2 == r {print $5}' "$log")
-      printf 'round %d  rules %3d  %-8s  %s events/s  %s B/event  load %s\n' "$r" "$rules" "$v" "$score" "$norm" \
-        "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$out/summary.txt"
+  for input in $inputs; do
+    for rules in 8 100; do
+      for v in baseline current; do
+        log="$out/round$r-$input-rules$rules-$v.txt"
+        "$JAVA_HOME/bin/java" -cp "$work/current/classes:$work/$v/lib/*" org.openjdk.jmh.Main 'DetectionBenchmark.process$' \
+          -p rules=$rules -p input=$input -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc > "$log" 2>&1
+        score=$(awk -v r=$rules '$1 == "DetectionBenchmark.process" && $3 == r {print $6, $7, $8}' "$log")
+        norm=$(awk -v r=$rules '$1 == "DetectionBenchmark.process:gc.alloc.rate.norm" && $3 == r {print $6}' "$log")
+        printf 'round %d  %-10s  rules %3d  %-8s  %s events/s  %s B/event  load %s\n' "$r" "$input" "$rules" "$v" "$score" "$norm" \
+          "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$out/summary.txt"
+      done
     done
   done
 done

@@ -3,6 +3,7 @@ package dev.vigil.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.detect.event.LogEvent;
+import dev.vigil.detect.event.LogEventJson;
 import dev.vigil.detect.normalize.Normalizer;
 import dev.vigil.detect.rule.DetectionRule;
 import dev.vigil.detect.rule.RuleLoader;
@@ -181,6 +182,24 @@ final class BackendMix {
         } catch (IOException x) {
             throw new UncheckedIOException(x);
         }
+        return out;
+    }
+
+    /**
+     * The events as detection gets them in the server: each stored in the event log's form
+     * ({@link LogEventJson#toBytes}) and decoded from it ({@link LogEventJson#fromJson}), which is
+     * what the detection pipeline does with every committed event.
+     */
+    static LogEvent[] decoded(byte[][] stored) {
+        LogEvent[] out = new LogEvent[stored.length];
+        for (int i = 0; i < stored.length; i++) out[i] = LogEventJson.fromJson(stored[i]);
+        return out;
+    }
+
+    /** Each event in the event log's form. */
+    static byte[][] stored(LogEvent[] events) {
+        byte[][] out = new byte[events.length][];
+        for (int i = 0; i < events.length; i++) out[i] = LogEventJson.toBytes(events[i]);
         return out;
     }
 

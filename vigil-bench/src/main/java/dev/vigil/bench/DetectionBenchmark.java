@@ -35,6 +35,15 @@ import java.util.concurrent.TimeUnit;
  * alone ({@code 8}), and 100 mixed rules ({@code 100}: the defaults plus 92 generated rules of every
  * method, see {@link BackendMix#rules}).
  *
+ * <p>{@code @Param input} says what the events are: {@code normalized}, the normalisers' own
+ * events (all this benchmark measured until 2026-11-23), or {@code decoded}, each stored in the
+ * event log's form and decoded as the server's detection pipeline decodes every event it detects
+ * on ({@link dev.vigil.detect.event.LogEventJson#fromJson}, whose objects are
+ * {@code AttributeMap}-backed since then). Either way the decode is done in setup, outside the
+ * measured loop, and the 14,531 events (about 300 MB of trees) are far too many to stay in cache:
+ * each arrives cold, where the server detects on an event it has just decoded.
+ * {@link #decodeAndProcess} puts the decode in the loop, for the whole cost per event.
+ *
  * <p>The events are normalised once per trial into an array. Each invocation processes the next
  * {@value #BATCH} events, wrapping around; every event is re-stamped with a time that only grows
  * ({@value #EVENTS_PER_SECOND} events per second of event time, so windows slide, groups expire and
@@ -47,8 +56,9 @@ import java.util.concurrent.TimeUnit;
  * few passes of it detect: signals, and per method the rules that matched and fired.
  *
  * <pre>
- *   java -cp 'vigil-bench/target/classes:vigil-bench/target/lib/*' org.openjdk.jmh.Main DetectionBenchmark \
+ *   java -cp 'vigil-bench/target/classes:vigil-bench/target/lib/*' org.openjdk.jmh.Main 'DetectionBenchmark.process$' \
  *        -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc
+ *   java -cp ... org.openjdk.jmh.Main DetectionBenchmark.decodeAndProcess -p input=decoded -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc
  * </pre>
  * ({@code bench/detect-bench.sh} builds and runs this and keeps the results.)
  */
@@ -73,7 +83,18 @@ public class DetectionBenchmark {
     @Param({"8", "100"})
     public int rules;
 
+    /**
+     * The events' form: {@code normalized}, as the normalisers make them (what this benchmark
+     * measured before 2026-11-23); {@code decoded}, stored in the event log's form and decoded by
+     * {@link dev.vigil.detect.event.LogEventJson#fromJson}, as the server's detection pipeline
+     * gets every event. Either way they are made in setup and held in an array, not in the
+     * measured loop; {@link #decodeAndProcess} puts the decode in it.
+     */
+    @Param({"normalized", "decoded"})
+    public String input;
+
     private LogEvent[] events;
+    private byte[][] stored;
     private DetectionEngine engine;
     private long base;
     private long seq;
@@ -84,6 +105,11 @@ public class DetectionBenchmark {
     @Setup
     public void setUp() {
         events = BackendMix.events(SEED);
+        switch (input) {
+            case "normalized" -> {}
+            case "decoded" -> events = BackendMix.decoded(stored = BackendMix.stored(events));
+            default -> throw new IllegalArgumentException("input: normalized or decoded, not " + input);
+        }
         List<DetectionRule> rs = BackendMix.rules(rules);
         engine = new DetectionEngine(rs);
         base = events[0].time();
@@ -100,6 +126,30 @@ public class DetectionBenchmark {
         for (int n = 0; n < BATCH; n++) {
             en.process(restamp(es[i], base + s / (EVENTS_PER_SECOND / 1000)));
             if (++i == es.length) i = 0;
+            if (++s % DRAIN_EVERY == 0) drain(en, base + s / (EVENTS_PER_SECOND / 1000));
+        }
+        next = i;
+        seq = s;
+        return signals;
+    }
+
+    /**
+     * Decode and detection: each event decoded from its stored form ({@code LogEventJson.fromJson},
+     * as the pipeline reads the event log), then re-stamped and processed as in {@link #process}.
+     * The events' trees are made in the measured loop and so are in cache when detection reads
+     * them, as in the server. Needs {@code -p input=decoded} (which keeps the stored form).
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long decodeAndProcess() {
+        byte[][] bs = stored;
+        if (bs == null) throw new IllegalStateException("decodeAndProcess runs with -p input=decoded");
+        DetectionEngine en = engine;
+        int i = next;
+        long s = seq;
+        for (int n = 0; n < BATCH; n++) {
+            en.process(restamp(dev.vigil.detect.event.LogEventJson.fromJson(bs[i]), base + s / (EVENTS_PER_SECOND / 1000)));
+            if (++i == bs.length) i = 0;
             if (++s % DRAIN_EVERY == 0) drain(en, base + s / (EVENTS_PER_SECOND / 1000));
         }
         next = i;

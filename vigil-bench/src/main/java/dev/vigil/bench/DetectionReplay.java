@@ -23,10 +23,13 @@ import java.util.TreeMap;
  * {@link BackendMix}, re-stamped and drained as the benchmark does, then each rule's counters
  * and the engine's stats. An optimisation of the engine must leave this output unchanged.
  *
+ * <p>{@code decoded} replays the events as the server's pipeline gets them: stored in the event
+ * log's form and decoded ({@link BackendMix#decoded}); by default they are the normalisers' own.
+ *
  * <p>{@code tight} runs with small {@link EngineLimits} (40 groups per rule, 15 values per group,
  * 60 open signals), so group evictions, value overflows and signal evictions happen all the time.
  * <pre>
- *   java -cp 'vigil-bench/target/classes:vigil-bench/target/lib/*' dev.vigil.bench.DetectionReplay RULES PASSES [tight]
+ *   java -cp 'vigil-bench/target/classes:vigil-bench/target/lib/*' dev.vigil.bench.DetectionReplay RULES PASSES [tight] [decoded]
  * </pre>
  * ({@code bench/detect-compare.sh} runs it on both builds it compares and diffs the outputs.)
  */
@@ -38,14 +41,16 @@ public final class DetectionReplay {
 
     public static void main(String[] args) {
         if (args.length < 2) {
-            System.err.println("usage: DetectionReplay RULES PASSES [tight]");
+            System.err.println("usage: DetectionReplay RULES PASSES [tight] [decoded]");
             System.exit(2);
         }
         int rules = Integer.parseInt(args[0]);
         int passes = Integer.parseInt(args[1]);
-        boolean tight = args.length > 2 && args[2].equals("tight");
+        java.util.List<String> flags = java.util.List.of(args).subList(2, args.length);
+        boolean tight = flags.contains("tight");
         EngineLimits limits = tight ? new EngineLimits(40, 15, 60, Duration.ofSeconds(10)) : EngineLimits.DEFAULT;
         LogEvent[] events = BackendMix.events(DetectionBenchmark.SEED);
+        if (flags.contains("decoded")) events = BackendMix.decoded(BackendMix.stored(events));
         DetectionEngine engine = new DetectionEngine(BackendMix.rules(rules), StateBackend.IN_MEMORY, limits);
         PrintStream out = System.out;
         long base = events[0].time();

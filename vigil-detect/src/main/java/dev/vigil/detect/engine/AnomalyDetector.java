@@ -15,7 +15,6 @@ import dev.vigil.detect.state.KeyedState;
  */
 final class AnomalyDetector implements Detector {
 
-    private final DetectionRule rule;
     private final KeyedState<Group> state;
     private final long bucket;
     private final double alpha;
@@ -26,7 +25,6 @@ final class AnomalyDetector implements Detector {
     private final double[] values;
 
     AnomalyDetector(DetectionRule rule, KeyedState<Group> state) {
-        this.rule = rule;
         this.state = state;
         var o = rule.options();
         this.bucket = o.bucket().toMillis();
@@ -47,13 +45,13 @@ final class AnomalyDetector implements Detector {
         long lastTime;
     }
 
-    @Override public void onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key, Emitter out) {
+    @Override public boolean onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key) {
         Group g = state.getOrCreate(key, k -> new Group());
         long t = e.time();
         g.lastTime = Math.max(g.lastTime, t);
         long b = Math.floorDiv(t, bucket);
         if (g.current == Long.MIN_VALUE) g.current = b;
-        if (b < g.current) return; // an earlier bucket is closed: a late event can't change the baseline
+        if (b < g.current) return false; // an earlier bucket is closed: a late event can't change the baseline
         if (b > g.current) {
             close(g, g.count);
             // empty buckets in between lower the baseline too (bounded: beyond the horizon they change nothing)
@@ -63,15 +61,16 @@ final class AnomalyDetector implements Detector {
             g.count = 0;
         }
         g.count++;
-        if (g.buckets < learningBuckets || g.count < minimum) return;
+        if (g.buckets < learningBuckets || g.count < minimum) return false;
         double std = Math.sqrt(g.variance);
         // floor the deviation so a perfectly flat baseline doesn't fire on +1
         double threshold = g.mean + tolerance * Math.max(std, Math.max(1, Math.sqrt(g.mean)));
-        if (g.count <= threshold) return;
+        if (g.count <= threshold) return false;
         for (int q = 0; q < values.length; q++) values[q] = matched[q] ? g.count : 0;
-        int c = Cases.first(rule, values);
-        if (c >= 0) out.detect(c, key, e);
+        return true;
     }
+
+    @Override public int caseFor(DetectionRule member) { return Cases.first(member, values); }
 
     private void close(Group g, long count) {
         if (g.buckets == 0) {

@@ -46,51 +46,23 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class DetectionEngine {
 
-    /** A compiled rule: the rule, its detector, its stats. */
+    /** A compiled rule: the rule, the {@link RuleFamily} whose state it shares (often alone), its stats. */
     public static final class Compiled {
         final DetectionRule rule;
-        final Detector detector;
+        final RuleFamily family;
         final RuleStats stats;
-        final boolean windowed;
-        final long lateness;
-        final boolean[] matched;
-        Detector.Emitter emitter;
-        /** The queries and group-by fields bound to the engine's current {@link EventCache} (rebound at each rule change). */
-        Query.Bound[] queries;
-        FieldRef.Bound[][] groupBy;
-        /** Per query, the key its group is looked up with: refilled per event, never kept. */
-        GroupKey[] scratch;
 
-        Compiled(DetectionRule rule, Detector detector, RuleStats stats) {
+        Compiled(DetectionRule rule, RuleFamily family, RuleStats stats) {
             this.rule = rule;
-            this.detector = detector;
+            this.family = family;
             this.stats = stats;
-            this.windowed = rule.method() != Method.MATCH;
-            this.lateness = rule.options().lateness().toMillis();
-            this.matched = new boolean[rule.queries().size()];
         }
 
         public DetectionRule rule() { return rule; }
 
         public RuleStats stats() { return stats; }
 
-        public int groups() { return detector.groups(); }
-
-        void bind(EventCache cache) {
-            List<RuleQuery> qs = rule.queries();
-            queries = new Query.Bound[qs.size()];
-            groupBy = new FieldRef.Bound[qs.size()][];
-            scratch = new GroupKey[qs.size()];
-            for (int i = 0; i < qs.size(); i++) {
-                RuleQuery q = qs.get(i);
-                queries[i] = q.query().bind(cache);
-                List<FieldRef> fields = q.groupBy();
-                groupBy[i] = new FieldRef.Bound[fields.size()];
-                for (int f = 0; f < fields.size(); f++) groupBy[i][f] = fields.get(f).bind(cache);
-                scratch[i] = fields.isEmpty() ? GroupKey.NONE : GroupKey.scratch(fields.size());
-            }
-            detector.bind(cache);
-        }
+        public int groups() { return family.detector.groups(); }
     }
 
     private record ActiveSuppression(Suppression suppression, Query query, LongAdder count) {}
@@ -102,8 +74,11 @@ public final class DetectionEngine {
     private final LongAdder lateEvents = new LongAdder();
 
     private Map<String, Compiled> rules = new LinkedHashMap<>();
+    /** The families of {@link #rules}, each once. */
+    private RuleFamily[] families = new RuleFamily[0];
     private Map<String, SourceBucket> bySource = Map.of();
-    private Compiled[] anySource = new Compiled[0];
+    /** What an event of a source no rule names runs: the rules that name no source. */
+    private RuleList anySource = RuleList.EMPTY;
     private EventCache cache = new EventCache();
     private int evtNameSlot;
     private List<ActiveSuppression> suppressions = List.of();
@@ -129,12 +104,21 @@ public final class DetectionEngine {
      * state and stats; a changed or new rule starts empty; disabled rules are dropped.
      */
     public void setRules(List<DetectionRule> newRules) {
+        // kept rules keep their family; a new or changed rule joins a family no event has reached yet, or starts one
+        Map<RuleFamily.Signature, RuleFamily> joinable = new HashMap<>();
+        for (DetectionRule r : newRules) {
+            Compiled old = r.enabled() ? kept(r) : null;
+            if (old != null && old.family.joinable()) joinable.putIfAbsent(old.family.signature, old.family);
+        }
         Map<String, Compiled> next = new LinkedHashMap<>();
         for (DetectionRule r : newRules) {
             if (!r.enabled()) continue;
-            Compiled old = rules.get(r.id());
-            next.put(r.id(), old != null && old.rule.text() != null && old.rule.text().equals(r.text()) ? old : compile(r));
+            Compiled old = kept(r);
+            next.put(r.id(), old != null ? old : compile(r, joinable));
         }
+        Set<RuleFamily> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<RuleFamily> fams = new ArrayList<>();
+        for (Compiled c : next.values()) if (distinct.add(c.family)) fams.add(c.family);
         Map<String, List<Compiled>> index = new HashMap<>();
         List<Compiled> any = new ArrayList<>();
         for (Compiled c : next.values()) {
@@ -143,35 +127,51 @@ public final class DetectionEngine {
             else for (String s : sources) index.computeIfAbsent(s, k -> new ArrayList<>()).add(c);
         }
         Map<String, SourceBucket> frozen = new HashMap<>();
-        index.forEach((k, v) -> frozen.put(k, SourceBucket.of(v)));
+        index.forEach((k, v) -> frozen.put(k, SourceBucket.of(v, any)));
+        RuleList anyList = RuleList.of(any, null);
         // a fresh cache per rule set: its slots are exactly what these rules read
         EventCache fresh = new EventCache();
         evtNameSlot = fresh.slot(EVT_NAME);
-        for (Compiled c : next.values()) c.bind(fresh);
+        for (RuleFamily f : fams) f.bind(fresh);
+        for (SourceBucket b : frozen.values()) b.bind(fresh);
+        anyList.bind(fresh);
         aggregator.bind(fresh);
         this.cache = fresh;
         this.rules = next;
+        this.families = fams.toArray(RuleFamily[]::new);
         this.bySource = frozen;
-        this.anySource = any.toArray(Compiled[]::new);
+        this.anySource = anyList;
     }
 
     /**
      * The rules of one source, indexed again by {@code @evt.name} where every query of a rule
      * names it: an agent event then runs the rules of its event type, not the 40-odd rules of
-     * every agent event type (the agent's SECL engine indexes by event type the same way).
+     * every agent event type (the agent's SECL engine indexes by event type the same way). Per
+     * event name, the list an event runs: that name's rules, then the source's other rules, then
+     * the rules of no source; {@code anyEventName} is the list without the first part.
      */
-    private record SourceBucket(Map<String, Compiled[]> byEventName, Compiled[] anyEventName) {
-        static SourceBucket of(List<Compiled> rules) {
+    private record SourceBucket(Map<String, RuleList> byEventName, RuleList anyEventName) {
+        static SourceBucket of(List<Compiled> rules, List<Compiled> anySource) {
             Map<String, List<Compiled>> byName = new HashMap<>();
-            List<Compiled> any = new ArrayList<>();
+            List<Compiled> rest = new ArrayList<>();
             for (Compiled c : rules) {
                 Set<String> names = required(c.rule, "@evt.name");
-                if (names == null) any.add(c);
+                if (names == null) rest.add(c);
                 else for (String n : names) byName.computeIfAbsent(n, k -> new ArrayList<>()).add(c);
             }
-            Map<String, Compiled[]> frozen = new HashMap<>();
-            byName.forEach((k, v) -> frozen.put(k, v.toArray(Compiled[]::new)));
-            return new SourceBucket(frozen, any.toArray(Compiled[]::new));
+            rest.addAll(anySource);
+            Map<String, RuleList> frozen = new HashMap<>();
+            byName.forEach((name, named) -> {
+                List<Compiled> all = new ArrayList<>(named);
+                all.addAll(rest);
+                frozen.put(name, RuleList.of(all, EVT_NAME.dotted()));
+            });
+            return new SourceBucket(frozen, RuleList.of(rest, null));
+        }
+
+        void bind(EventCache cache) {
+            byEventName.values().forEach(l -> l.bind(cache));
+            anyEventName.bind(cache);
         }
     }
 
@@ -188,8 +188,17 @@ public final class DetectionEngine {
         return all;
     }
 
+    /** The running rule {@code r} replaces when its text is unchanged (it keeps its state and stats), else null. */
+    private Compiled kept(DetectionRule r) {
+        Compiled old = rules.get(r.id());
+        return old != null && old.rule.text() != null && old.rule.text().equals(r.text()) ? old : null;
+    }
+
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Compiled compile(DetectionRule r) {
+    private Compiled compile(DetectionRule r, Map<RuleFamily.Signature, RuleFamily> joinable) {
+        RuleFamily.Signature sig = RuleFamily.Signature.of(r);
+        RuleFamily family = joinable.get(sig);
+        if (family != null) return new Compiled(r, family, new RuleStats(family.stats));
         RuleStats stats = new RuleStats();
         KeyedState state = backend.keyed(r.id(), r.method().id(), limits.maxGroupsPerRule(), stats.state);
         Detector d = switch (r.method()) {
@@ -199,9 +208,9 @@ public final class DetectionEngine {
             case SEQUENCE -> new SequenceDetector(r, state);
             case ANOMALY -> new AnomalyDetector(r, state);
         };
-        Compiled c = new Compiled(r, d, stats);
-        c.emitter = (caseIndex, group, event) -> detected(c, caseIndex, group, event);
-        return c;
+        family = new RuleFamily(sig, r, d, stats);
+        joinable.put(sig, family);
+        return new Compiled(r, family, stats);
     }
 
     /** Replaces the suppressions; counts of the ones kept carry over. */
@@ -222,43 +231,63 @@ public final class DetectionEngine {
         if (t > newest) newest = t;
         EventCache ec = cache;
         ec.reset(e);
+        RuleList list = anySource;
         SourceBucket bucket = bySource.get(e.source());
         if (bucket != null) {
+            list = bucket.anyEventName;
             if (!bucket.byEventName.isEmpty()) {
                 String name = ec.firstText(evtNameSlot);
-                Compiled[] named = name == null ? null : bucket.byEventName.get(name);
-                if (named != null) for (Compiled c : named) run(c, e, ec);
+                RuleList named = name == null ? null : bucket.byEventName.get(name);
+                if (named != null) list = named;
             }
-            for (Compiled c : bucket.anyEventName) run(c, e, ec);
         }
-        for (Compiled c : anySource) run(c, e, ec);
+        Compiled[] rs = list.rules;
+        for (int i = 0; i < rs.length; i++) if (list.admits(i, ec)) run(rs[i], e, ec);
         if (newest >= nextExpiry) {
             expire(newest);
             nextExpiry = newest + limits.expireEvery().toMillis();
         }
     }
 
+    /** Rule {@code c} on the current event: its family evaluates once, then the rule picks its case. */
     private void run(Compiled c, LogEvent e, EventCache ec) {
-        Query.Bound[] qs = c.queries;
-        boolean any = false;
+        RuleFamily f = c.family;
+        if (f.evaluatedAt != ec.epoch()) evaluate(f, e, ec);
+        switch (f.outcome) {
+            case RuleFamily.CASE -> {
+                int k = f.detector.caseFor(c.rule);
+                if (k >= 0) detected(c, k, f.key, e);
+            }
+            case RuleFamily.LATE -> lateEvents.increment(); // per rule, as the rule's own count
+            default -> {}
+        }
+    }
+
+    /** The family's queries, group and state update for the current event; counted once in the shared stats. */
+    private void evaluate(RuleFamily f, LogEvent e, EventCache ec) {
+        f.evaluatedAt = ec.epoch();
+        f.used = true;
+        Query.Bound[] qs = f.queries;
+        boolean[] matched = f.matched;
         int firstMatched = -1;
         for (int i = 0; i < qs.length; i++) {
             boolean m = qs[i].matches(ec);
-            c.matched[i] = m;
-            if (m && !any) {
-                any = true;
-                firstMatched = i;
-            }
+            matched[i] = m;
+            if (m && firstMatched < 0) firstMatched = i;
         }
-        if (!any) return;
-        c.stats.matchedEvents.increment();
-        if (c.windowed && e.time() < newest - c.lateness) {
-            c.stats.late.increment();
-            lateEvents.increment();
+        if (firstMatched < 0) {
+            f.outcome = RuleFamily.NO_MATCH;
             return;
         }
-        GroupKey key = groupKey(c.groupBy[firstMatched], c.scratch[firstMatched], ec);
-        c.detector.onEvent(e, ec, c.matched, key, c.emitter);
+        f.stats.matchedEvents.increment();
+        if (f.windowed && e.time() < newest - f.lateness) {
+            f.stats.late.increment();
+            f.outcome = RuleFamily.LATE;
+            return;
+        }
+        GroupKey key = groupKey(f.groupBy[firstMatched], f.scratch[firstMatched], ec);
+        f.key = key;
+        f.outcome = f.detector.onEvent(e, ec, matched, key) ? RuleFamily.CASE : RuleFamily.NO_CASE;
     }
 
     /**
@@ -290,6 +319,7 @@ public final class DetectionEngine {
         long max = 0;
         for (Compiled c : rules.values()) {
             var o = c.rule.options();
+            long lateness = c.rule.options().lateness().toMillis();
             long l = switch (c.rule.method()) {
                 case MATCH -> 0;
                 case THRESHOLD -> o.evaluationWindow().toMillis();
@@ -297,7 +327,7 @@ public final class DetectionEngine {
                 case ANOMALY -> o.bucket().toMillis() * o.baselineBuckets();
                 case NEW_VALUE -> o.learningDuration().toMillis();
             };
-            max = Math.max(max, l + c.lateness);
+            max = Math.max(max, l + lateness);
         }
         return max;
     }
@@ -330,7 +360,7 @@ public final class DetectionEngine {
     }
 
     private void expire(long newestTime) {
-        for (Compiled c : rules.values()) c.detector.expire(newestTime - c.lateness);
+        for (RuleFamily f : families) f.detector.expire(newestTime - f.lateness);
         aggregator.expire(newestTime);
     }
 

@@ -2,22 +2,34 @@ package dev.vigil.detect.engine;
 
 import dev.vigil.detect.event.EventCache;
 import dev.vigil.detect.event.LogEvent;
+import dev.vigil.detect.rule.DetectionRule;
 import dev.vigil.detect.state.GroupKey;
 
 /**
- * A detection method's per-rule logic. The engine calls {@link #onEvent} for each event that
- * matched at least one of the rule's queries, in arrival order, with the event's group; the
- * detector reports detections (the case that fired) to the {@link Emitter}. Single-threaded.
+ * A detection method's state and logic, for one {@link RuleFamily}: the rules whose queries,
+ * grouping and options are equal and which differ only in their cases. The engine calls
+ * {@link #onEvent} once for each event that matched at least one of the queries, in arrival
+ * order, with the event's group; then each member rule asks {@link #caseFor} which of its own
+ * cases the event fires, if any. Single-threaded.
  */
 sealed interface Detector permits MatchDetector, ThresholdDetector, NewValueDetector, SequenceDetector, AnomalyDetector {
 
     /**
+     * Updates the state with {@code e}.
+     *
      * @param c       the event's lookups ({@code c.event() == e}), bound by {@link #bind}
-     * @param matched which of the rule's queries the event matched
+     * @param matched which of the rules' queries the event matched
      * @param key     the event's group; may be a scratch key refilled for the next event: keep
      *                {@link GroupKey#stored()}
+     * @return whether the event may fire a case: only then {@link #caseFor} is asked
      */
-    void onEvent(LogEvent e, EventCache c, boolean[] matched, GroupKey key, Emitter out);
+    boolean onEvent(LogEvent e, EventCache c, boolean[] matched, GroupKey key);
+
+    /**
+     * The index of {@code member}'s case that the last event {@link #onEvent} returned true for
+     * fires, or -1: the first case whose condition holds on the values that event left.
+     */
+    int caseFor(DetectionRule member);
 
     /** Binds the fields the detector reads from events (distinct, metric) to {@code c}'s slots; at rule load. */
     default void bind(EventCache c) {}
@@ -28,8 +40,4 @@ sealed interface Detector permits MatchDetector, ThresholdDetector, NewValueDete
     /** Groups currently held. */
     int groups();
 
-    /** Where detections go. */
-    interface Emitter {
-        void detect(int caseIndex, GroupKey key, LogEvent e);
-    }
 }

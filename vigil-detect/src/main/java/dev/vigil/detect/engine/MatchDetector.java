@@ -12,19 +12,18 @@ import dev.vigil.detect.state.GroupKey;
  */
 final class MatchDetector implements Detector {
 
-    private final DetectionRule rule;
     private final double[] values;
 
     MatchDetector(DetectionRule rule) {
-        this.rule = rule;
         this.values = new double[rule.queries().size()];
     }
 
-    @Override public void onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key, Emitter out) {
+    @Override public boolean onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key) {
         for (int i = 0; i < values.length; i++) values[i] = matched[i] ? 1 : 0;
-        int c = Cases.first(rule, values);
-        if (c >= 0) out.detect(c, key, e);
+        return true;
     }
+
+    @Override public int caseFor(DetectionRule member) { return Cases.first(member, values); }
 
     @Override public void expire(long watermark) {}
 

@@ -52,7 +52,7 @@ final class NewValueDetector implements Detector {
         LastSeen(long time) { this.time = time; }
     }
 
-    @Override public void onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key, Emitter out) {
+    @Override public boolean onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key) {
         long t = e.time();
         if (learningStarted == Long.MIN_VALUE) learningStarted = t;
         boolean learned = t >= learningStarted + learning;
@@ -78,10 +78,10 @@ final class NewValueDetector implements Detector {
                 fresh = true;
             }
         }
-        if (!fresh) return;
-        int c = Cases.first(rule, values);
-        if (c >= 0) out.detect(c, key, e);
+        return fresh;
     }
+
+    @Override public int caseFor(DetectionRule member) { return Cases.first(member, values); }
 
     @Override public void bind(EventCache c) {
         var queries = rule.queries();

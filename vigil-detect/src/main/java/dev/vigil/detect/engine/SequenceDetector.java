@@ -18,20 +18,23 @@ import java.util.List;
  */
 final class SequenceDetector implements Detector {
 
-    private final DetectionRule rule;
     private final KeyedState<Group> state;
     private final List<Step> steps;
     private final int queries;
     private final double[] values;
+    private final double[] ones;
     private final long longest;
+    private final long firstBucketMillis;
 
     SequenceDetector(DetectionRule rule, KeyedState<Group> state) {
-        this.rule = rule;
         this.state = state;
         this.steps = rule.options().steps();
         this.queries = rule.queries().size();
         this.values = new double[queries];
+        this.ones = new double[queries];
+        java.util.Arrays.fill(ones, 1);
         this.longest = steps.stream().mapToLong(s -> s.window().toMillis()).sum();
+        this.firstBucketMillis = WindowCounter.bucketMillis(steps.getFirst().window().toMillis());
     }
 
     /** A field, not a lambda per call: {@code Group} is an inner class, so the lambda would capture {@code this}. */
@@ -40,24 +43,21 @@ final class SequenceDetector implements Detector {
     final class Group {
         int step;
         long stepStarted;
-        final WindowCounter[] first = new WindowCounter[queries];
+        /** Per query, its {@link WindowCounter} over the first step's window. */
+        final long[] first = WindowCounter.create(queries);
         final long[] since = new long[queries];
         long lastTime;
     }
 
-    @Override public void onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key, Emitter out) {
+    @Override public boolean onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key) {
         Group g = state.getOrCreate(key, newGroup);
         long t = e.time();
         g.lastTime = Math.max(g.lastTime, t);
         if (g.step > 0 && t - g.stepStarted > steps.get(g.step).window().toMillis()) reset(g);
         if (g.step == 0) {
-            long window = steps.getFirst().window().toMillis();
             for (int q = 0; q < queries; q++) {
-                if (matched[q]) {
-                    if (g.first[q] == null) g.first[q] = new WindowCounter(window);
-                    g.first[q].add(t);
-                }
-                values[q] = g.first[q] == null ? 0 : g.first[q].count(t);
+                if (matched[q]) WindowCounter.add(g.first, q, firstBucketMillis, t);
+                values[q] = WindowCounter.count(g.first, q, firstBucketMillis, t); // 0 for a counter that never counted
             }
         } else {
             for (int q = 0; q < queries; q++) {
@@ -65,23 +65,23 @@ final class SequenceDetector implements Detector {
                 values[q] = g.since[q];
             }
         }
-        if (!steps.get(g.step).condition().test(values)) return;
+        if (!steps.get(g.step).condition().test(values)) return false;
         // step complete
         g.step++;
         g.stepStarted = t;
         java.util.Arrays.fill(g.since, 0);
-        if (g.step == steps.size()) {
-            reset(g);
-            java.util.Arrays.fill(values, 1);
-            int c = Cases.first(rule, values);
-            out.detect(Math.max(c, 0), key, e);
-        }
+        if (g.step < steps.size()) return false;
+        reset(g);
+        return true;
     }
+
+    /** The last step completed: cases see 1 for every query, and the first case applies when none holds. */
+    @Override public int caseFor(DetectionRule member) { return Math.max(Cases.first(member, ones), 0); }
 
     private void reset(Group g) {
         g.step = 0;
         java.util.Arrays.fill(g.since, 0);
-        for (WindowCounter w : g.first) if (w != null) w.clear();
+        for (int q = 0; q < queries; q++) WindowCounter.clear(g.first, q);
     }
 
     @Override public void expire(long watermark) {

@@ -21,6 +21,9 @@ final class ThresholdDetector implements Detector {
     private final KeyedState<Group> state;
     private final StateStats stats;
     private final long window;
+    private final long bucketMillis;
+    /** Whether some query counts events (the others count distinct values). */
+    private final boolean counts;
     private final int maxDistinct;
     private final double[] values;
     /** Per query, its distinct fields bound to the engine's {@link EventCache}. */
@@ -31,6 +34,8 @@ final class ThresholdDetector implements Detector {
         this.state = state;
         this.stats = stats;
         this.window = rule.options().evaluationWindow().toMillis();
+        this.bucketMillis = WindowCounter.bucketMillis(window);
+        this.counts = rule.queries().stream().anyMatch(q -> q.aggregation() != Aggregation.CARDINALITY);
         this.maxDistinct = maxDistinct;
         this.values = new double[rule.queries().size()];
     }
@@ -39,12 +44,13 @@ final class ThresholdDetector implements Detector {
     private final java.util.function.Function<GroupKey, Group> newGroup = k -> new Group();
 
     final class Group {
-        final WindowCounter[] counts = new WindowCounter[values.length];
+        /** Per counting query, its {@link WindowCounter}; null when every query counts distinct values. */
+        final long[] windows = counts ? WindowCounter.create(values.length) : null;
         final DistinctCounter[] distinct = new DistinctCounter[values.length];
         long lastTime;
     }
 
-    @Override public void onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key, Emitter out) {
+    @Override public boolean onEvent(LogEvent e, EventCache ec, boolean[] matched, GroupKey key) {
         Group g = state.getOrCreate(key, newGroup);
         long t = e.time();
         var queries = rule.queries();
@@ -56,17 +62,18 @@ final class ThresholdDetector implements Detector {
                 String v = DistinctValues.of(distinctFields[q], ec);
                 if (v != null) g.distinct[q].add(v, t, stats);
             } else {
-                if (g.counts[q] == null) g.counts[q] = new WindowCounter(window);
-                g.counts[q].add(t);
+                WindowCounter.add(g.windows, q, bucketMillis, t);
             }
         }
         g.lastTime = Math.max(g.lastTime, t);
         for (int q = 0; q < values.length; q++) {
-            values[q] = g.distinct[q] != null ? g.distinct[q].count(t) : g.counts[q] != null ? g.counts[q].count(t) : 0;
+            // a counter that never counted counts 0, as does an empty ring
+            values[q] = g.distinct[q] != null ? g.distinct[q].count(t) : g.windows != null ? WindowCounter.count(g.windows, q, bucketMillis, t) : 0;
         }
-        int c = Cases.first(rule, values);
-        if (c >= 0) out.detect(c, key, e);
+        return true;
     }
+
+    @Override public int caseFor(DetectionRule member) { return Cases.first(member, values); }
 
     @Override public void bind(EventCache c) {
         var queries = rule.queries();

@@ -1,55 +1,68 @@
 package dev.vigil.detect.engine;
 
 /**
- * Counts events in a sliding event-time window with fixed memory: {@value #BUCKETS} buckets of
- * window/{@value #BUCKETS} each, reused in a ring. The window is exact to one bucket; events
- * older than the ring are ignored (and reported as too late by the caller).
+ * Counts events in sliding event-time windows with fixed memory: {@value #BUCKETS} buckets of
+ * window/{@value #BUCKETS} each (plus the current one), reused in a ring. The window is exact to one
+ * bucket; events older than the ring are ignored (and reported as too late by the caller).
+ *
+ * <p>The counters of a group (one per query) live side by side in one {@code long[]} the group
+ * owns ({@link #create}), and these methods work on counter {@code c} of it: a group's state is
+ * then two objects, where a counter object with its two arrays per query made it four or more,
+ * each a cache miss when a cold group is updated.
  */
 final class WindowCounter {
 
     static final int BUCKETS = 10;
+    private static final int SLOTS = BUCKETS + 1;
+    /** Per counter: the newest bucket, then per slot its bucket and its count. */
+    private static final int STRIDE = 1 + 2 * SLOTS;
 
-    private final long bucketMillis;
-    private final long[] index = new long[BUCKETS + 1];
-    private final long[] counts = new long[BUCKETS + 1];
-    private long newest = Long.MIN_VALUE;
+    private WindowCounter() {}
 
-    WindowCounter(long windowMillis) {
-        this.bucketMillis = Math.max(1, windowMillis / BUCKETS);
-        java.util.Arrays.fill(index, Long.MIN_VALUE);
+    /** {@code counters} empty counters. */
+    static long[] create(int counters) {
+        long[] w = new long[counters * STRIDE];
+        for (int c = 0; c < counters; c++) clear(w, c);
+        return w;
     }
 
-    /** Adds one event at {@code time}; false when it is older than the window the ring covers. */
-    boolean add(long time) {
+    /** Adds one event at {@code time} to counter {@code c}; false when it is older than the window the ring covers. */
+    static boolean add(long[] w, int c, long bucketMillis, long time) {
+        int at = c * STRIDE;
         long b = Math.floorDiv(time, bucketMillis);
-        if (newest != Long.MIN_VALUE && b <= newest - index.length) return false;
-        if (b > newest) newest = b;
-        int slot = (int) Math.floorMod(b, (long) index.length);
-        if (index[slot] != b) {
-            index[slot] = b;
-            counts[slot] = 0;
+        long newest = w[at];
+        if (newest != Long.MIN_VALUE && b <= newest - SLOTS) return false;
+        if (b > newest) w[at] = b;
+        int slot = at + 1 + 2 * (int) Math.floorMod(b, (long) SLOTS);
+        if (w[slot] != b) {
+            w[slot] = b;
+            w[slot + 1] = 0;
         }
-        counts[slot]++;
+        w[slot + 1]++;
         return true;
     }
 
-    /** Events in the window ending at {@code time} (the bucket of {@code time} and the {@value #BUCKETS} before it). */
-    long count(long time) {
+    /** Events of counter {@code c} in the window ending at {@code time} (the bucket of {@code time} and the {@value #BUCKETS} before it). */
+    static long count(long[] w, int c, long bucketMillis, long time) {
+        int at = c * STRIDE + 1;
         long b = Math.floorDiv(time, bucketMillis);
         long total = 0;
-        for (int i = 0; i < index.length; i++) {
-            long bi = index[i];
-            if (bi <= b && bi > b - index.length) total += counts[i];
+        for (int i = 0; i < SLOTS; i++) {
+            long bi = w[at + 2 * i];
+            if (bi <= b && bi > b - SLOTS) total += w[at + 2 * i + 1];
         }
         return total;
     }
 
-    void clear() {
-        java.util.Arrays.fill(index, Long.MIN_VALUE);
-        java.util.Arrays.fill(counts, 0);
-        newest = Long.MIN_VALUE;
+    static void clear(long[] w, int c) {
+        int at = c * STRIDE;
+        w[at] = Long.MIN_VALUE;
+        for (int i = 0; i < SLOTS; i++) {
+            w[at + 1 + 2 * i] = Long.MIN_VALUE;
+            w[at + 2 + 2 * i] = 0;
+        }
     }
 
-    /** Event time of the newest bucket's start, or MIN_VALUE when empty. */
-    long newestTime() { return newest == Long.MIN_VALUE ? Long.MIN_VALUE : newest * bucketMillis; }
+    /** The bucket width for a window: the window over {@value #BUCKETS}, at least 1 ms. */
+    static long bucketMillis(long windowMillis) { return Math.max(1, windowMillis / BUCKETS); }
 }

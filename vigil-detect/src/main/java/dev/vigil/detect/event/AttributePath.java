@@ -88,6 +88,16 @@ public final class AttributePath {
         // class checks first: JsonNode's isObject()/isArray()/get() are megamorphic calls, and this runs per path per event
         if (node == null || node instanceof MissingNode) return n;
         if (node instanceof ValueNode) return i == segments.length ? add(node, out, n) : n;
+        if (node instanceof EventObject o) { // a decoded event's object: the same walk, without the generic calls
+            if (i == segments.length) return add(o, out, n);
+            n = collect(o.child(segments[i]), i + 1, out, n);
+            if (!o.hasDottedKeys()) return n;
+            for (int j = i + 1; j < segments.length; j++) {
+                JsonNode child = o.child(joined[i][j]);
+                if (child != null) n = collect(child, j + 1, out, n);
+            }
+            return n;
+        }
         if (node instanceof ObjectNode o) {
             if (i == segments.length) return add(o, out, n);
             n = collect(o.get(segments[i]), i + 1, out, n);
@@ -130,6 +140,16 @@ public final class AttributePath {
     private JsonNode find(JsonNode node, int i, Predicate<JsonNode> test, boolean leavesOnly) {
         if (node == null || node instanceof MissingNode) return null;
         if (node instanceof ValueNode) return i == segments.length && test.test(node) ? node : null;
+        if (node instanceof EventObject o) { // as below, without the generic calls
+            if (i == segments.length) return !leavesOnly && test.test(o) ? o : null;
+            JsonNode found = find(o.child(segments[i]), i + 1, test, leavesOnly);
+            if (found != null || !o.hasDottedKeys()) return found;
+            for (int j = i + 1; j < segments.length; j++) {
+                JsonNode child = o.child(joined[i][j]);
+                if (child != null && (found = find(child, j + 1, test, leavesOnly)) != null) return found;
+            }
+            return null;
+        }
         if (node instanceof ObjectNode o) {
             if (i == segments.length) return !leavesOnly && test.test(o) ? o : null;
             JsonNode found = find(o.get(segments[i]), i + 1, test, leavesOnly);

@@ -126,6 +126,15 @@ public final class EventCache {
         return t;
     }
 
+    /**
+     * How many nodes the slot's path reaches in the current event, as {@link AttributePath#collect}
+     * counts them (resolved once per event); {@link #value} reads them.
+     */
+    public int count(int slot) { return resolve(slot); }
+
+    /** Node {@code i} of the slot's path in the current event, {@code i < count(slot)}. */
+    public JsonNode value(int slot, int i) { return values[slot][i]; }
+
     /** A term's result for the current event: 1 true, 0 false, -1 not evaluated yet. */
     public int term(int slot) {
         long t = terms[slot];

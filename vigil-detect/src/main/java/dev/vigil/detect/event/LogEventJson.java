@@ -3,6 +3,7 @@ package dev.vigil.detect.event;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,6 +21,8 @@ import java.util.List;
 public final class LogEventJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Decodes stored events with {@link EventNodes}' objects: detection reads them (see {@link AttributeMap}). */
+    private static final ObjectReader DECODER = MAPPER.reader().with(EventNodes.INSTANCE);
 
     private LogEventJson() {}
 
@@ -128,7 +131,7 @@ public final class LogEventJson {
 
     public static LogEvent fromJson(byte[] json) {
         try {
-            return fromTree(MAPPER.readTree(json));
+            return fromTree(DECODER.readTree(json));
         } catch (JsonProcessingException x) {
             throw new IllegalArgumentException("malformed JSON: " + x.getOriginalMessage(), x);
         } catch (java.io.IOException x) {
@@ -138,7 +141,7 @@ public final class LogEventJson {
 
     public static LogEvent fromJson(String json) {
         try {
-            return fromTree(MAPPER.readTree(json));
+            return fromTree(DECODER.readTree(json));
         } catch (JsonProcessingException x) {
             throw new IllegalArgumentException("malformed JSON: " + x.getOriginalMessage(), x);
         }

@@ -1,0 +1,28 @@
+package dev.vigil.detect.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.Serial;
+
+/**
+ * A JSON object of a decoded event ({@link EventNodes}): an {@link ObjectNode} like any other,
+ * whose children are in an {@link AttributeMap}, so that {@link AttributePath} can look keys up
+ * without the generic map call and skip the literal dotted keys ({@code "usr.name"}) it would
+ * try at every level when the object has none.
+ */
+final class EventObject extends ObjectNode {
+
+    @Serial private static final long serialVersionUID = 1L;
+
+    EventObject(JsonNodeFactory nodes) {
+        super(nodes, new AttributeMap());
+    }
+
+    /** The child under {@code key}, or null: {@link #get(String)} without the generic map call. */
+    JsonNode child(String key) { return ((AttributeMap) _children).get(key); }
+
+    /** Whether some key has a dot in it. */
+    boolean hasDottedKeys() { return ((AttributeMap) _children).hasDottedKeys(); }
+}
