@@ -25,6 +25,12 @@ final class SequenceDetector implements Detector {
     private final double[] ones;
     private final long longest;
     private final long firstBucketMillis;
+    /**
+     * Per query, its counter in a group's {@link Group#first}, or -1 when the first step's
+     * condition does not read the query (its count could change nothing, so it is not kept).
+     */
+    private final int[] firstCounter;
+    private final int firstCounters;
 
     SequenceDetector(DetectionRule rule, KeyedState<Group> state) {
         this.state = state;
@@ -35,6 +41,12 @@ final class SequenceDetector implements Detector {
         java.util.Arrays.fill(ones, 1);
         this.longest = steps.stream().mapToLong(s -> s.window().toMillis()).sum();
         this.firstBucketMillis = WindowCounter.bucketMillis(steps.getFirst().window().toMillis());
+        boolean[] read = new boolean[queries];
+        steps.getFirst().condition().collect(read);
+        this.firstCounter = new int[queries];
+        int n = 0;
+        for (int q = 0; q < queries; q++) firstCounter[q] = read[q] ? n++ : -1;
+        this.firstCounters = n;
     }
 
     /** A field, not a lambda per call: {@code Group} is an inner class, so the lambda would capture {@code this}. */
@@ -43,8 +55,8 @@ final class SequenceDetector implements Detector {
     final class Group {
         int step;
         long stepStarted;
-        /** Per query, its {@link WindowCounter} over the first step's window. */
-        final long[] first = WindowCounter.create(queries);
+        /** The {@link WindowCounter}s over the first step's window, of the queries its condition reads. */
+        final long[] first = WindowCounter.create(firstCounters);
         final long[] since = new long[queries];
         long lastTime;
     }
@@ -56,8 +68,13 @@ final class SequenceDetector implements Detector {
         if (g.step > 0 && t - g.stepStarted > steps.get(g.step).window().toMillis()) reset(g);
         if (g.step == 0) {
             for (int q = 0; q < queries; q++) {
-                if (matched[q]) WindowCounter.add(g.first, q, firstBucketMillis, t);
-                values[q] = WindowCounter.count(g.first, q, firstBucketMillis, t); // 0 for a counter that never counted
+                int w = firstCounter[q];
+                if (w < 0) {
+                    values[q] = 0; // not read by the condition
+                    continue;
+                }
+                if (matched[q]) WindowCounter.add(g.first, w, firstBucketMillis, t);
+                values[q] = WindowCounter.count(g.first, w, firstBucketMillis, t); // 0 for a counter that never counted
             }
         } else {
             for (int q = 0; q < queries; q++) {
@@ -81,7 +98,7 @@ final class SequenceDetector implements Detector {
     private void reset(Group g) {
         g.step = 0;
         java.util.Arrays.fill(g.since, 0);
-        for (int q = 0; q < queries; q++) WindowCounter.clear(g.first, q);
+        for (int w = 0; w < firstCounters; w++) WindowCounter.clear(g.first, w);
     }
 
     @Override public void expire(long watermark) {
