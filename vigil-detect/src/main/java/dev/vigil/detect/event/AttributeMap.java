@@ -68,7 +68,8 @@ final class AttributeMap extends AbstractMap<String, JsonNode> {
     @Override
     public JsonNode put(String key, JsonNode value) {
         if (key == null) throw new NullPointerException("null key");
-        int i = find(key);
+        // decoding puts every key once, each new to the map: one pass over the keys finds it is
+        int i = index == null ? scan(key) : find(key);
         if (i >= 0) {
             JsonNode old = (JsonNode) kv[2 * i + 1];
             kv[2 * i + 1] = value;
@@ -129,6 +130,17 @@ final class AttributeMap extends AbstractMap<String, JsonNode> {
                 if (k == key || k.equals(key)) return at - 1;
             }
         }
+    }
+
+    /** The position of {@code key} by a scan of every key, by identity or equal text. */
+    private int scan(String key) {
+        Object[] a = kv;
+        int h = key.hashCode();
+        for (int i = 0, n = size; i < n; i++) {
+            String k = (String) a[2 * i];
+            if (k == key || k.hashCode() == h && k.equals(key)) return i;
+        }
+        return -1;
     }
 
     private void removeAt(int i) {
