@@ -2,10 +2,11 @@
 # Reproduces the "Backend detection" section of docs/benchmarks.md: JMH DetectionBenchmark (events/s
 # on one thread through DetectionEngine over an agent/sshd/JSON mix, 8 default rules and 100 mixed
 # rules side by side, the events as normalised and as decoded from the event log; bytes per event
-# with -prof gc; then decode and detection together), GroupKeyMemory (heap per active
+# with -prof gc; then decode and detection together, and decode alone), DetectionCost (decode and
+# detection timed apart per event, detection on a just-decoded event and on a cold one), GroupKeyMemory (heap per active
 # group key per method, and the counted maxGroupsPerRule bound), then IntakeHarness (a real
 # VigilServer fed over HTTP for 20 s: accepted events/s end to end and per core of server CPU).
-# About 7 minutes on a 2-core machine (build excluded). No root needed.
+# About 9 minutes on a 2-core machine (build excluded). No root needed.
 #
 #   bench/detect-bench.sh                        everything
 #   bench/detect-bench.sh -p rules=100           JMH options pass through (after the defaults)
@@ -13,7 +14,7 @@
 #   VIGIL_BENCH_GZIP=0 bench/detect-bench.sh     IntakeHarness sends uncompressed bodies
 #
 # Results go to bench/results/ (not versioned): detect-<time>.txt/.json and detect-decode-<time>.* (JMH),
-# detect-memory-<time>.md, detect-intake-<time>.md.
+# detect-cost-<time>.txt, detect-memory-<time>.md, detect-intake-<time>.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../bin/lib.sh"
@@ -36,9 +37,13 @@ echo "detect-bench: JMH DetectionBenchmark -> $results/detect-$stamp.txt" >&2
   -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc -rf json -rff "$results/detect-$stamp.json" "$@" \
   | tee -a "$results/detect-$stamp.txt" | sed -n -e '/^# rules/p' -e '/^# [0-9]* passes/p' -e '/^# default rules/p' -e '/^Benchmark /,$p'
 echo "detect-bench: JMH DetectionBenchmark.decodeAndProcess -> $results/detect-decode-$stamp.txt" >&2
-"$JAVA_HOME/bin/java" -cp "$cp" org.openjdk.jmh.Main 'DetectionBenchmark\.decodeAndProcess$' -p input=decoded \
+"$JAVA_HOME/bin/java" -cp "$cp" org.openjdk.jmh.Main 'DetectionBenchmark\.(decodeAndProcess|decodeOnly)$' -p input=decoded \
   -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc -rf json -rff "$results/detect-decode-$stamp.json" "$@" \
   | tee -a "$results/detect-decode-$stamp.txt" | sed -n -e '/^Benchmark /,$p'
+
+echo "detect-bench: DetectionCost (detection on a just-decoded event vs a cold one) -> $results/detect-cost-$stamp.txt" >&2
+{ echo "$machine"; "$JAVA_HOME/bin/java" -Xmx4g -cp "$cp" dev.vigil.bench.DetectionCost 100 10 3 10; } \
+  | tee "$results/detect-cost-$stamp.txt"
 
 echo "detect-bench: GroupKeyMemory -> $results/detect-memory-$stamp.md" >&2
 { echo "$machine"; "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx2g -cp "$cp" dev.vigil.bench.GroupKeyMemory 200000; } \

@@ -1,0 +1,166 @@
+package dev.vigil.bench;
+
+import dev.vigil.detect.engine.DetectionEngine;
+import dev.vigil.detect.event.LogEvent;
+import dev.vigil.detect.event.LogEventJson;
+import dev.vigil.detect.rule.DetectionRule;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What detection costs per event where the server runs it: on an event the pipeline has just
+ * decoded from the event log, so its tree is in the CPU's cache. {@link DetectionBenchmark#process}
+ * cycles 14,531 pre-decoded events (about 300 MB of trees), so each event it detects on arrives
+ * cold; {@link DetectionBenchmark#decodeAndProcess} is the whole cost but cannot tell decode and
+ * detection apart. This harness times the two around each event ({@link System#nanoTime}, the
+ * timer's own cost measured and subtracted), over the same stream, re-stamped and drained as the
+ * benchmark does, and in the same run times detection on the cold pre-decoded events too:
+ *
+ * <ul>
+ *   <li>{@code pipeline}: per event, decode ({@link LogEventJson#fromJson}) then re-stamp and
+ *       {@link DetectionEngine#process}, each timed;
+ *   <li>{@code cold}: re-stamp and process the pre-decoded event, timed, as {@code process} does.
+ * </ul>
+ *
+ * Each mode has its own engine (same rules), warmed up for {@code warmup} seconds; then the modes
+ * alternate, {@code seconds} each, {@code rounds} times. Per round it prints nanoseconds per event
+ * and the detection rate per core they imply (one thread; the thread's CPU time per event is
+ * printed next to the timed sum as a check on the timer).
+ * <pre>
+ *   java -Xmx4g -cp 'vigil-bench/target/classes:vigil-bench/target/lib/*' dev.vigil.bench.DetectionCost [RULES] [SECONDS] [ROUNDS] [WARMUP] [pipeline]
+ * </pre>
+ * Defaults: 100 rules, 10 s, 3 rounds, 10 s warm-up. ({@code bench/detect-bench.sh} runs it.)
+ */
+public final class DetectionCost {
+
+    private DetectionCost() {}
+
+    /** One mode's running engine and position in the stream. */
+    private static final class Run {
+        final DetectionEngine engine;
+        final long base;
+        long seq;
+        int next;
+        long signals;
+
+        Run(List<DetectionRule> rules, long base) {
+            this.engine = new DetectionEngine(rules);
+            this.base = base;
+        }
+
+        long time() { return base + seq / (DetectionBenchmark.EVENTS_PER_SECOND / 1000); }
+
+        /** Counts the event; drains every {@value DetectionBenchmark#DRAIN_EVERY} events as the benchmark does. */
+        void advance(int length) {
+            if (++next == length) next = 0;
+            if (++seq % DetectionBenchmark.DRAIN_EVERY == 0) {
+                signals += engine.drainSignals(time()).size();
+                engine.drainSuppressedCounts();
+            }
+        }
+    }
+
+    /** Totals of one timed stretch. */
+    private record Totals(long events, long decodeNanos, long detectNanos, long cpuNanos) {}
+
+    public static void main(String[] args) {
+        int rules = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+        long seconds = args.length > 1 ? Long.parseLong(args[1]) : 10;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        long warmup = args.length > 3 ? Long.parseLong(args[3]) : 10;
+        boolean coldToo = args.length <= 4 || !args[4].equals("pipeline"); // "pipeline": that mode only (for a profile)
+
+        LogEvent[] normalized = BackendMix.events(DetectionBenchmark.SEED);
+        byte[][] stored = BackendMix.stored(normalized);
+        LogEvent[] decoded = BackendMix.decoded(stored);
+        long bytes = 0;
+        for (byte[] b : stored) bytes += b.length;
+        List<DetectionRule> rs = BackendMix.rules(rules);
+        Run pipeline = new Run(rs, decoded[0].time());
+        Run cold = new Run(rs, decoded[0].time());
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long timer = timerCost();
+
+        System.out.printf(Locale.ROOT, "# DetectionCost: %d rules, %d events in the mix (%.0f B stored on average), %d s x %d rounds after %d s warm-up; timer %d ns per read, subtracted%n",
+                rules, stored.length, (double) bytes / stored.length, seconds, rounds, warmup, timer);
+        timePipeline(pipeline, stored, warmup, threads, timer);
+        if (coldToo) timeCold(cold, decoded, warmup, threads, timer);
+        System.out.println("round  mode      events     decode ns/ev  detect ns/ev  detection events/s per core  thread CPU ns/ev  load");
+        long[] hot = new long[rounds], coldNs = new long[rounds];
+        for (int r = 1; r <= rounds; r++) {
+            Totals p = timePipeline(pipeline, stored, seconds, threads, timer);
+            print(r, "pipeline", p);
+            Totals c = coldToo ? timeCold(cold, decoded, seconds, threads, timer) : p;
+            if (coldToo) print(r, "cold", c);
+            hot[r - 1] = p.detectNanos / p.events;
+            coldNs[r - 1] = c.detectNanos / c.events;
+        }
+        Arrays.sort(hot);
+        Arrays.sort(coldNs);
+        System.out.printf(Locale.ROOT, "# median detection: %d ns per event just decoded (%,d events/s per core), %d ns per cold event (%,d events/s per core); signals drained %d / %d%n",
+                hot[rounds / 2], 1_000_000_000L / Math.max(1, hot[rounds / 2]), coldNs[rounds / 2], 1_000_000_000L / Math.max(1, coldNs[rounds / 2]),
+                pipeline.signals, cold.signals);
+    }
+
+    private static Totals timePipeline(Run run, byte[][] stored, long seconds, ThreadMXBean threads, long timer) {
+        long decode = 0, detect = 0, n = 0;
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        DetectionEngine engine = run.engine;
+        do {
+            for (int k = 0; k < 1000; k++) {
+                long t0 = System.nanoTime();
+                LogEvent e = LogEventJson.fromJson(stored[run.next]);
+                long t1 = System.nanoTime();
+                engine.process(DetectionBenchmark.restamp(e, run.time()));
+                run.advance(stored.length);
+                long t2 = System.nanoTime();
+                decode += t1 - t0 - timer;
+                detect += t2 - t1 - timer;
+                n++;
+            }
+        } while (System.nanoTime() < end);
+        return new Totals(n, decode, detect, threads.getCurrentThreadCpuTime() - cpu0);
+    }
+
+    private static Totals timeCold(Run run, LogEvent[] events, long seconds, ThreadMXBean threads, long timer) {
+        long detect = 0, n = 0;
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        DetectionEngine engine = run.engine;
+        do {
+            for (int k = 0; k < 1000; k++) {
+                long t1 = System.nanoTime();
+                engine.process(DetectionBenchmark.restamp(events[run.next], run.time()));
+                run.advance(events.length);
+                long t2 = System.nanoTime();
+                detect += t2 - t1 - timer;
+                n++;
+            }
+        } while (System.nanoTime() < end);
+        return new Totals(n, 0, detect, threads.getCurrentThreadCpuTime() - cpu0);
+    }
+
+    /** The cost of one {@link System#nanoTime} read, as seen between two reads (median of many). */
+    private static long timerCost() {
+        long[] d = new long[1_000_001];
+        for (int i = 0; i < d.length; i++) {
+            long a = System.nanoTime();
+            d[i] = System.nanoTime() - a;
+        }
+        Arrays.sort(d);
+        return d[d.length / 2];
+    }
+
+    private static void print(int round, String mode, Totals t) {
+        long detect = t.detectNanos / t.events;
+        System.out.printf(Locale.ROOT, "%5d  %-8s  %9d  %12s  %12d  %27s  %16d  %s%n", round, mode, t.events,
+                t.decodeNanos == 0 ? "-" : Long.toString(t.decodeNanos / t.events), detect,
+                String.format(Locale.ROOT, "%,d", 1_000_000_000L / Math.max(1, detect)), t.cpuNanos / t.events,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+}
