@@ -15,6 +15,9 @@ import dev.vigil.detect.state.KeyedState;
 import dev.vigil.detect.state.StateBackend;
 import dev.vigil.detect.suppression.Suppression;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -333,6 +336,52 @@ public final class DetectionEngine {
     }
 
     public long newestTime() { return newest; }
+
+    /**
+     * Writes the detection state (every stateful rule family's groups, learned values and
+     * baselines, and the engine's event-time position) as a {@link StateSnapshot}. Call it between
+     * two events, on the thread that processes them; it changes nothing. The stream is flushed,
+     * not closed.
+     *
+     * @param position what the state reflects in the caller's terms, kept in the snapshot: the
+     *                 pipeline passes the event log offset before which every event was processed
+     */
+    public StateSnapshot.Written writeSnapshot(OutputStream out, long position) throws IOException {
+        return StateSnapshot.write(out, position, System.currentTimeMillis(), newest, nextExpiry, families, members());
+    }
+
+    /**
+     * Reads and checks a snapshot in full without changing anything; {@link StateSnapshot.Staged#apply}
+     * then restores it. The engine must not have processed any event.
+     *
+     * @throws StateSnapshot.SnapshotException when it can't be restored (truncated, corrupt, another format version), saying why
+     */
+    public StateSnapshot.Staged readSnapshot(InputStream in) throws IOException {
+        beforeRestore(families);
+        return StateSnapshot.read(this, in, families, members());
+    }
+
+    /** {@link #readSnapshot} and apply it: all or nothing. */
+    public StateSnapshot.Restored restoreSnapshot(InputStream in) throws IOException {
+        return readSnapshot(in).apply();
+    }
+
+    /** The rule ids of each family, in rule order. */
+    private Map<RuleFamily, List<String>> members() {
+        Map<RuleFamily, List<String>> m = new java.util.IdentityHashMap<>();
+        for (Compiled c : rules.values()) m.computeIfAbsent(c.family, k -> new ArrayList<>()).add(c.rule.id());
+        return m;
+    }
+
+    void beforeRestore(RuleFamily[] read) {
+        if (events.sum() > 0) throw new IllegalStateException("a snapshot is restored before the first event, not after " + events.sum());
+        if (read != families) throw new IllegalStateException("the rules changed since the snapshot was read");
+    }
+
+    void restored(long newestTime, long nextExpiryTime) {
+        this.newest = newestTime;
+        this.nextExpiry = nextExpiryTime;
+    }
 
     private void detected(Compiled c, int caseIndex, GroupKey group, LogEvent e) {
         if (rebuilding) return;
