@@ -45,6 +45,11 @@ import java.util.concurrent.atomic.LongAdder;
  * time by the largest rule lateness; windowed methods count events older than their rule's
  * lateness as late and leave them out (counted per rule); match rules take them.
  *
+ * <p>The detection state (every rule family's groups, learned values and baselines) can be
+ * written between two events ({@link #writeSnapshot}) and restored into a fresh engine
+ * ({@link #restoreSnapshot}), so a restart does not re-read the rules' look-back; see
+ * {@link StateSnapshot}.
+ *
  * <p>Single-threaded: one engine per pipeline stage (or per Flink subtask).
  */
 public final class DetectionEngine {
@@ -90,6 +95,7 @@ public final class DetectionEngine {
     private long newest = Long.MIN_VALUE;
     private long nextExpiry = Long.MIN_VALUE;
     private boolean rebuilding;
+    private boolean restoredSnapshot;
 
     public DetectionEngine(List<DetectionRule> rules, StateBackend backend, EngineLimits limits) {
         this.backend = backend;
@@ -347,7 +353,11 @@ public final class DetectionEngine {
      *                 pipeline passes the event log offset before which every event was processed
      */
     public StateSnapshot.Written writeSnapshot(OutputStream out, long position) throws IOException {
-        return StateSnapshot.write(out, position, System.currentTimeMillis(), newest, nextExpiry, families, members());
+        return writeSnapshot(out, position, System.currentTimeMillis());
+    }
+
+    StateSnapshot.Written writeSnapshot(OutputStream out, long position, long writtenAt) throws IOException {
+        return StateSnapshot.write(out, position, writtenAt, newest, nextExpiry, families, members());
     }
 
     /**
@@ -375,12 +385,14 @@ public final class DetectionEngine {
 
     void beforeRestore(RuleFamily[] read) {
         if (events.sum() > 0) throw new IllegalStateException("a snapshot is restored before the first event, not after " + events.sum());
+        if (restoredSnapshot) throw new IllegalStateException("a snapshot was restored already");
         if (read != families) throw new IllegalStateException("the rules changed since the snapshot was read");
     }
 
     void restored(long newestTime, long nextExpiryTime) {
         this.newest = newestTime;
         this.nextExpiry = nextExpiryTime;
+        this.restoredSnapshot = true;
     }
 
     private void detected(Compiled c, int caseIndex, GroupKey group, LogEvent e) {

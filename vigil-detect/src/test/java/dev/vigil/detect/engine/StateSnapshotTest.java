@@ -138,7 +138,23 @@ class StateSnapshotTest {
         for (int cut : new int[]{1500, 3333, 5000}) {
             assertThat(interrupted(rules, events, cut, tight)).as("cut at " + cut).isEqualTo(uninterrupted);
         }
-        assertThat(uninterrupted).isNotEqualTo(run(rules, events, EngineLimits.DEFAULT)).as("the limits change what is detected");
+        assertThat(uninterrupted).as("the limits change what is detected").isNotEqualTo(run(rules, events, EngineLimits.DEFAULT));
+    }
+
+    /** The restored state is the state: written again, it gives the same bytes. */
+    @Test
+    void aRestoredEngineWritesTheSnapshotItWasRestoredFrom() throws IOException {
+        List<String> rules = List.of(BRUTE_FORCE, BRUTE_THEN_SUCCESS, NEW_SOURCE_IP, LOGIN_SPIKE, USERS_PER_IP);
+        DetectionEngine first = engine(rules);
+        mixedStream(4000, 3).forEach(first::process);
+        ByteArrayOutputStream a = new ByteArrayOutputStream();
+        StateSnapshot.Written w = first.writeSnapshot(a, 123, 1_000);
+        assertThat(w.groups()).isGreaterThan(50);
+        DetectionEngine second = engine(rules);
+        second.restoreSnapshot(new ByteArrayInputStream(a.toByteArray()));
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        second.writeSnapshot(b, 123, 1_000);
+        assertThat(b.toByteArray()).isEqualTo(a.toByteArray());
     }
 
     // ---- rule changes
@@ -327,10 +343,13 @@ class StateSnapshotTest {
         assertThat(w.families()).as("match rules have no state").isEqualTo(1);
         assertThat(w.groups()).isZero();
         assertThat(w.bytes()).isEqualTo(out.size());
-        StateSnapshot.Restored r = engine(List.of(BRUTE_FORCE, DetectionEngineTest.MINER)).restoreSnapshot(new ByteArrayInputStream(out.toByteArray()));
+        DetectionEngine after = engine(List.of(BRUTE_FORCE, DetectionEngineTest.MINER));
+        StateSnapshot.Restored r = after.restoreSnapshot(new ByteArrayInputStream(out.toByteArray()));
         assertThat(r.families()).isEqualTo(1);
         assertThat(r.startedEmpty()).isZero();
         assertThat(r.newestTime()).isEqualTo(Long.MIN_VALUE);
+        assertThatThrownBy(() -> after.restoreSnapshot(new ByteArrayInputStream(out.toByteArray())))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("restored already");
     }
 
     // ---- helpers

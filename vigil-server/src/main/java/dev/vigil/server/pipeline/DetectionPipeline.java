@@ -83,12 +83,14 @@ public final class DetectionPipeline implements AutoCloseable {
     /**
      * What start did with the snapshot file.
      *
-     * @param outcome          {@code restored}, {@code rejected} (a file that could not be used: {@code reason} says why)
-     *                         or {@code none} (no file, no checkpoint yet, or snapshots off)
-     * @param offset           the event log offset of the snapshot restored or rejected, or -1
-     * @param families         rule families restored
-     * @param startedEmpty     stateful rule families the snapshot had no state for (new or changed rules)
-     * @param skipped          families in the snapshot no current rule has (removed or changed rules)
+     * @param outcome      {@code restored}, {@code rejected} (a file that could not be used) or {@code none} (no file,
+     *                     or snapshots off)
+     * @param reason       why it was rejected or why there was none; null when restored
+     * @param offset       the event log offset of the snapshot restored or rejected, or -1
+     * @param families     rule families restored
+     * @param startedEmpty stateful rule families the snapshot had no state for (new or changed rules)
+     * @param skipped      families in the snapshot no current rule has (removed or changed rules)
+     * @param groups       groups restored
      */
     public record Restore(String outcome, String reason, long offset, int families, int startedEmpty, int skipped, long groups) {
         static Restore none(String reason) { return new Restore("none", reason, -1, 0, 0, 0, 0); }
@@ -238,7 +240,7 @@ public final class DetectionPipeline implements AutoCloseable {
 
     private StateSnapshot.Staged reject(String why, long offset) {
         restore = Restore.rejected(why, offset);
-        LOG.warn("detection state snapshot {} not used: {}; rebuilding from the rules' look-back instead", snapshotFile.path(), why);
+        LOG.warn("detection state snapshot {} not used: {}; the state is rebuilt from the rules' look-back instead", snapshotFile.path(), why);
         return null;
     }
 
