@@ -131,13 +131,15 @@ final class NewValueDetector implements Detector {
                 vs[i] = r.readString();
                 ts[i] = r.readTime();
             }
-            Integer[] order = new Integer[n];
-            for (int i = 0; i < n; i++) order[i] = i;
-            if (n > maxValues) {
-                java.util.Arrays.sort(order, (a, b) -> Long.compare(ts[b], ts[a]));
-                dropped[0] += n - maxValues;
+            if (n <= maxValues) {
+                for (int i = 0; i < n; i++) g.lastSeen.put(vs[i], new LastSeen(ts[i]));
+                return g;
             }
-            for (int i = 0; i < Math.min(n, maxValues); i++) g.lastSeen.put(vs[order[i]], new LastSeen(ts[order[i]]));
+            Integer[] newestFirst = new Integer[n];
+            for (int i = 0; i < n; i++) newestFirst[i] = i;
+            java.util.Arrays.sort(newestFirst, (a, b) -> Long.compare(ts[b], ts[a]));
+            for (int i = 0; i < maxValues; i++) g.lastSeen.put(vs[newestFirst[i]], new LastSeen(ts[newestFirst[i]]));
+            dropped[0] += n - maxValues;
             return g;
         });
         return () -> {
