@@ -228,7 +228,8 @@ public final class LatencyHarness {
         ServerConfig d = ServerConfig.defaults(data).withPort(0);
         ServerConfig serverConfig = new ServerConfig(d.dataDir(), d.host(), d.port(), d.store(), d.ruleDirs(), d.maxBodyBytes(),
                 d.maxLineBytes(), d.eventRetention(), d.signalRetention(),
-                o.commitIntervalMillis < 0 ? d.commitInterval() : Duration.ofMillis(o.commitIntervalMillis), d.builtinRules(), d.secureCookies());
+                o.commitIntervalMillis < 0 ? d.commitInterval() : Duration.ofMillis(o.commitIntervalMillis), d.snapshotInterval(),
+                d.builtinRules(), d.secureCookies());
         ShipperConfig.Tuning t = ShipperConfig.Tuning.defaults();
         ShipperConfig.Tuning tuning = new ShipperConfig.Tuning(t.queueCapacity(), t.batchMaxLines(), t.batchMaxBytes(),
                 o.lingerMillis < 0 ? t.linger() : Duration.ofMillis(o.lingerMillis), t.backoffMin(), t.backoffMax(), t.authRetry(),

@@ -48,6 +48,11 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--signal-retention", paramLabel = "DURATION", description = "Keep signals this long after last seen (default: ${DEFAULT-VALUE}, about 15 months).")
     String signalRetention = "456d";
 
+    @Option(names = "--snapshot-interval", paramLabel = "DURATION", description = "Write detection state (windows, learned values, "
+            + "baselines) to <data>/detection/state.snap this often, so a restart restores it and re-reads only the events since "
+            + "(default: ${DEFAULT-VALUE}; 0 turns it off: a restart then re-reads the rules' whole look-back).")
+    String snapshotInterval = "60s";
+
     @Option(names = "--tail", paramLabel = "FILE", description = "Follow a log file (JSON lines or syslog/auth.log lines; rotation-safe); repeatable.")
     List<Path> tail = List.of();
 
@@ -64,7 +69,7 @@ final class ServerCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         VigilServer server = VigilServer.start(config(data, listen, rules, noDefaultRules, postgres, pgUser, eventRetention, signalRetention)
-                .withSecureCookies(secureCookies));
+                .withSecureCookies(secureCookies).withSnapshotInterval(Durations.parse(snapshotInterval)));
         server.tail(tail, tailSource);
         Path key = data.resolve(VigilServer.INITIAL_KEY_FILE);
         if (Files.exists(key)) System.err.println("vigil server: API key for agents and the CLI in " + key);

@@ -75,7 +75,8 @@ public final class VigilServer implements AutoCloseable {
         this.ruleProblems = List.copyOf(problems);
         this.engine = new DetectionEngine(rules);
         engine.setSuppressions(store.suppressions().list());
-        this.pipeline = new DetectionPipeline(events, store.signals(), store.suppressions(), engine, config.commitInterval(), Clock.systemUTC());
+        this.pipeline = new DetectionPipeline(events, store.signals(), store.suppressions(), engine, config.commitInterval(),
+                config.dataDir().resolve("detection").resolve("state.snap"), config.snapshotInterval(), Clock.systemUTC());
         pipeline.start();
         // the event index (events explorer, entity pages): follows the log on its own, never in intake's way
         this.eventIndex = dev.vigil.server.events.EventIndex.open(config.dataDir().resolve("event-index"));
@@ -266,6 +267,7 @@ public final class VigilServer implements AutoCloseable {
         @Override public long detectionUndecodableRecords() { return pipeline.undecodable.sum(); }
         @Override public long detectionDiscardedUncommittedEvents() { return pipeline.discardedUncommitted.sum(); }
         @Override public DetectionEngine engine() { return engine; }
+        @Override public DetectionPipeline pipeline() { return pipeline; }
         @Override public int ruleProblems() { return ruleProblems.size(); }
         @Override public long indexedEvents() { return eventIndexer.indexedEvents.sum(); }
         @Override public long indexDocuments() { return eventIndex.docs(); }
@@ -303,6 +305,38 @@ public final class VigilServer implements AutoCloseable {
         det.put("discarded_uncommitted_events", pipeline.discardedUncommitted.sum());
         det.put("undecodable_records", pipeline.undecodable.sum());
         det.put("commits", pipeline.commits.sum());
+        // the state snapshot: how fresh it is, what it costs, and what the last start did with it
+        ObjectNode snap = det.putObject("snapshot");
+        snap.put("interval_ms", pipeline.snapshotInterval().toMillis());
+        snap.put("written", pipeline.snapshotsWritten.sum());
+        snap.put("failures", pipeline.snapshotFailures.sum());
+        var last = pipeline.lastSnapshot();
+        if (last != null) {
+            snap.put("last_offset", last.offset());
+            snap.put("last_bytes", last.bytes());
+            snap.put("last_millis", last.millis());
+            snap.put("last_age_ms", Math.max(0, System.currentTimeMillis() - last.at()));
+            snap.put("last_families", last.families());
+            snap.put("last_groups", last.groups());
+        }
+        if (pipeline.lastSnapshotError() != null) snap.put("last_error", pipeline.lastSnapshotError());
+        var restore = pipeline.restore();
+        ObjectNode rs = snap.putObject("restore");
+        rs.put("outcome", restore.outcome());
+        if (restore.reason() != null) rs.put("reason", restore.reason());
+        rs.put("offset", restore.offset());
+        rs.put("families_restored", restore.families());
+        rs.put("families_started_empty", restore.startedEmpty());
+        rs.put("families_skipped", restore.skipped());
+        rs.put("groups", restore.groups());
+        var rebuild = pipeline.rebuild();
+        ObjectNode rb = det.putObject("rebuild");
+        rb.put("source", rebuild.source());
+        rb.put("from_offset", rebuild.fromOffset());
+        rb.put("to_offset", rebuild.toOffset());
+        rb.put("bytes", rebuild.bytes());
+        rb.put("events", rebuild.events());
+        rb.put("millis", rebuild.millis());
         ObjectNode idx = o.putObject("event_index");
         idx.put("indexed_events", eventIndexer.indexedEvents.sum());
         idx.put("documents", eventIndex.docs());

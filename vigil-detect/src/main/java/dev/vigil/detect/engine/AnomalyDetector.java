@@ -6,6 +6,8 @@ import dev.vigil.detect.rule.DetectionRule;
 import dev.vigil.detect.state.GroupKey;
 import dev.vigil.detect.state.KeyedState;
 
+import java.io.IOException;
+
 /**
  * A spike against the group's own rolling baseline: matching events are counted per bucket
  * (event time); each closed bucket, empty ones included, updates an exponentially weighted
@@ -91,4 +93,32 @@ final class AnomalyDetector implements Detector {
     }
 
     @Override public int groups() { return state.size(); }
+
+    @Override public void write(SnapshotOutput out) throws IOException {
+        out.record(o -> {}); // no fields of its own
+        StateSnapshot.writeGroups(out, state, (g, o) -> {
+            o.writeTime(g.lastTime);
+            o.writeZigzag(g.current - Math.floorDiv(o.baseTime, bucket)); // exact for the unset Long.MIN_VALUE too (wraps)
+            o.writeVar(g.count);
+            o.writeDouble(g.mean);
+            o.writeDouble(g.variance);
+            o.writeVar(g.buckets);
+        });
+    }
+
+    @Override public Runnable read(SnapshotInput in, long groups) throws IOException {
+        in.next();
+        in.done();
+        var staged = StateSnapshot.StagedGroups.read(in, groups, r -> {
+            Group g = new Group();
+            g.lastTime = r.readTime();
+            g.current = Math.floorDiv(r.baseTime, bucket) + r.readZigzag();
+            g.count = r.readVar();
+            g.mean = r.readDouble();
+            g.variance = r.readDouble();
+            g.buckets = r.readVar();
+            return g;
+        });
+        return () -> staged.applyTo(state);
+    }
 }

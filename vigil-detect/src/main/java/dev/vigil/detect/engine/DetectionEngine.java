@@ -15,6 +15,9 @@ import dev.vigil.detect.state.KeyedState;
 import dev.vigil.detect.state.StateBackend;
 import dev.vigil.detect.suppression.Suppression;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,6 +44,11 @@ import java.util.concurrent.atomic.LongAdder;
  * of recorded events gives the signals a live run gave. The watermark trails the newest event
  * time by the largest rule lateness; windowed methods count events older than their rule's
  * lateness as late and leave them out (counted per rule); match rules take them.
+ *
+ * <p>The detection state (every rule family's groups, learned values and baselines) can be
+ * written between two events ({@link #writeSnapshot}) and restored into a fresh engine
+ * ({@link #restoreSnapshot}), so a restart does not re-read the rules' look-back; see
+ * {@link StateSnapshot}.
  *
  * <p>Single-threaded: one engine per pipeline stage (or per Flink subtask).
  */
@@ -87,6 +95,7 @@ public final class DetectionEngine {
     private long newest = Long.MIN_VALUE;
     private long nextExpiry = Long.MIN_VALUE;
     private boolean rebuilding;
+    private boolean restoredSnapshot;
 
     public DetectionEngine(List<DetectionRule> rules, StateBackend backend, EngineLimits limits) {
         this.backend = backend;
@@ -333,6 +342,58 @@ public final class DetectionEngine {
     }
 
     public long newestTime() { return newest; }
+
+    /**
+     * Writes the detection state (every stateful rule family's groups, learned values and
+     * baselines, and the engine's event-time position) as a {@link StateSnapshot}. Call it between
+     * two events, on the thread that processes them; it changes nothing. The stream is flushed,
+     * not closed.
+     *
+     * @param position what the state reflects in the caller's terms, kept in the snapshot: the
+     *                 pipeline passes the event log offset before which every event was processed
+     */
+    public StateSnapshot.Written writeSnapshot(OutputStream out, long position) throws IOException {
+        return writeSnapshot(out, position, System.currentTimeMillis());
+    }
+
+    StateSnapshot.Written writeSnapshot(OutputStream out, long position, long writtenAt) throws IOException {
+        return StateSnapshot.write(out, position, writtenAt, newest, nextExpiry, families, members());
+    }
+
+    /**
+     * Reads and checks a snapshot in full without changing anything; {@link StateSnapshot.Staged#apply}
+     * then restores it. The engine must not have processed any event.
+     *
+     * @throws StateSnapshot.SnapshotException when it can't be restored (truncated, corrupt, another format version), saying why
+     */
+    public StateSnapshot.Staged readSnapshot(InputStream in) throws IOException {
+        beforeRestore(families);
+        return StateSnapshot.read(this, in, families, members());
+    }
+
+    /** {@link #readSnapshot} and apply it: all or nothing. */
+    public StateSnapshot.Restored restoreSnapshot(InputStream in) throws IOException {
+        return readSnapshot(in).apply();
+    }
+
+    /** The rule ids of each family, in rule order. */
+    private Map<RuleFamily, List<String>> members() {
+        Map<RuleFamily, List<String>> m = new java.util.IdentityHashMap<>();
+        for (Compiled c : rules.values()) m.computeIfAbsent(c.family, k -> new ArrayList<>()).add(c.rule.id());
+        return m;
+    }
+
+    void beforeRestore(RuleFamily[] read) {
+        if (events.sum() > 0) throw new IllegalStateException("a snapshot is restored before the first event, not after " + events.sum());
+        if (restoredSnapshot) throw new IllegalStateException("a snapshot was restored already");
+        if (read != families) throw new IllegalStateException("the rules changed since the snapshot was read");
+    }
+
+    void restored(long newestTime, long nextExpiryTime) {
+        this.newest = newestTime;
+        this.nextExpiry = nextExpiryTime;
+        this.restoredSnapshot = true;
+    }
 
     private void detected(Compiled c, int caseIndex, GroupKey group, LogEvent e) {
         if (rebuilding) return;

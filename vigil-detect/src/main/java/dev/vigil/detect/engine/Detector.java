@@ -40,4 +40,21 @@ sealed interface Detector permits MatchDetector, ThresholdDetector, NewValueDete
     /** Groups currently held. */
     int groups();
 
+    /** Whether there is state to keep across a restart: only such detectors are in a {@link StateSnapshot}. */
+    default boolean stateful() { return true; }
+
+    /**
+     * Writes the state for a {@link StateSnapshot}: one record of the detector's own fields, then
+     * one per group ({@link StateSnapshot#writeGroups}: exactly {@link #groups} of them, in the
+     * state's iteration order). Called between two events; changes nothing.
+     */
+    default void write(SnapshotOutput out) throws java.io.IOException {}
+
+    /**
+     * Reads what {@link #write} wrote ({@code groups} groups) and returns what puts it into this
+     * detector: nothing changes before it runs, so a snapshot found corrupt at its end leaves the
+     * detector as it was. The detector must be empty when it runs.
+     */
+    default Runnable read(SnapshotInput in, long groups) throws java.io.IOException { return () -> {}; }
+
 }

@@ -52,4 +52,28 @@ final class DistinctCounter {
     }
 
     boolean isEmpty() { return lastSeen.isEmpty(); }
+
+    /** Writes the values with their last-seen times, least recently seen first (the order {@link #count} prunes in). */
+    void write(SnapshotOutput out) {
+        out.writeVar(lastSeen.size());
+        for (Map.Entry<String, LastSeen> e : lastSeen.entrySet()) {
+            out.writeString(e.getKey());
+            out.writeTime(e.getValue().time);
+        }
+    }
+
+    /**
+     * Reads what {@link #write} wrote into this empty counter, in the same order; beyond
+     * {@code maxValues} the least recently seen are left out. Returns how many were (value overflows).
+     */
+    int read(SnapshotInput in) throws StateSnapshot.SnapshotException {
+        int n = in.readLength();
+        int drop = Math.max(0, n - maxValues);
+        for (int i = 0; i < n; i++) {
+            String v = in.readString();
+            long t = in.readTime();
+            if (i >= drop) lastSeen.put(v, new LastSeen(t));
+        }
+        return drop;
+    }
 }

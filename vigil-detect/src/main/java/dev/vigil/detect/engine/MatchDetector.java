@@ -28,4 +28,6 @@ final class MatchDetector implements Detector {
     @Override public void expire(long watermark) {}
 
     @Override public int groups() { return 0; }
+
+    @Override public boolean stateful() { return false; }
 }

@@ -9,6 +9,7 @@ import dev.vigil.detect.state.GroupKey;
 import dev.vigil.detect.state.KeyedState;
 import dev.vigil.detect.state.StateStats;
 
+import java.io.IOException;
 import java.util.HashMap;
 
 /**
@@ -28,6 +29,7 @@ final class NewValueDetector implements Detector {
     private final double[] values;
     /** Per query, its metric bound to the engine's {@link EventCache} (null without one). */
     private FieldRef.Bound[] metrics;
+    /** Rule state too (the time of the first event): in snapshots with the values, so a restart doesn't learn again. */
     private long learningStarted = Long.MIN_VALUE;
 
     NewValueDetector(DetectionRule rule, KeyedState<Group> state, StateStats stats, int maxValues) {
@@ -93,11 +95,6 @@ final class NewValueDetector implements Detector {
         metrics = bound;
     }
 
-    /** Learning start is rule state too: restored with the rest so a restart doesn't learn again. */
-    long learningStarted() { return learningStarted; }
-
-    void learningStarted(long t) { learningStarted = t; }
-
     @Override public void expire(long watermark) {
         if (forget <= 0) return;
         state.forEach((k, g) -> g.lastSeen.values().removeIf(seen -> seen.time < watermark - forget));
@@ -105,4 +102,50 @@ final class NewValueDetector implements Detector {
     }
 
     @Override public int groups() { return state.size(); }
+
+    @Override public void write(SnapshotOutput out) throws IOException {
+        out.record(o -> o.writeTime(learningStarted));
+        StateSnapshot.writeGroups(out, state, (g, o) -> {
+            o.writeTime(g.lastTime);
+            o.writeVar(g.lastSeen.size());
+            for (var e : g.lastSeen.entrySet()) {
+                o.writeString(e.getKey());
+                o.writeTime(e.getValue().time);
+            }
+        });
+    }
+
+    /** Beyond {@code maxValues} values per group, the most recently seen are kept (the others counted as overflows). */
+    @Override public Runnable read(SnapshotInput in, long groups) throws IOException {
+        in.next();
+        long started = in.readTime();
+        in.done();
+        long[] dropped = {0};
+        var staged = StateSnapshot.StagedGroups.read(in, groups, r -> {
+            Group g = new Group();
+            g.lastTime = r.readTime();
+            int n = r.readLength();
+            String[] vs = new String[n];
+            long[] ts = new long[n];
+            for (int i = 0; i < n; i++) {
+                vs[i] = r.readString();
+                ts[i] = r.readTime();
+            }
+            if (n <= maxValues) {
+                for (int i = 0; i < n; i++) g.lastSeen.put(vs[i], new LastSeen(ts[i]));
+                return g;
+            }
+            Integer[] newestFirst = new Integer[n];
+            for (int i = 0; i < n; i++) newestFirst[i] = i;
+            java.util.Arrays.sort(newestFirst, (a, b) -> Long.compare(ts[b], ts[a]));
+            for (int i = 0; i < maxValues; i++) g.lastSeen.put(vs[newestFirst[i]], new LastSeen(ts[newestFirst[i]]));
+            dropped[0] += n - maxValues;
+            return g;
+        });
+        return () -> {
+            learningStarted = started;
+            staged.applyTo(state);
+            stats.valueOverflows.add(dropped[0]);
+        };
+    }
 }

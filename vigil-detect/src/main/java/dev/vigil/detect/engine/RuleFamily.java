@@ -7,6 +7,8 @@ import dev.vigil.detect.rule.DetectionRule;
 import dev.vigil.detect.rule.DetectionRule.Aggregation;
 import dev.vigil.detect.rule.DetectionRule.Options;
 import dev.vigil.detect.rule.DetectionRule.RuleQuery;
+import dev.vigil.detect.rule.DetectionRule.Step;
+import dev.vigil.detect.rule.Condition;
 import dev.vigil.detect.rule.Method;
 import dev.vigil.detect.state.GroupKey;
 
@@ -29,16 +31,100 @@ import java.util.List;
  */
 final class RuleFamily {
 
-    /** What rules must have in common to share a family. */
+    /**
+     * What rules must have in common to share a family. Steps keep only their condition and window
+     * (a step's name and the way its condition is written change nothing in the state).
+     */
     record Signature(Method method, List<QueryShape> queries, Options options) {
+
+        /** The length of a {@link #fingerprint}. */
+        static final int FINGERPRINT_BYTES = 32;
 
         static Signature of(DetectionRule r) {
             List<QueryShape> qs = new ArrayList<>(r.queries().size());
             for (RuleQuery q : r.queries()) qs.add(new QueryShape(q.query(), q.groupBy(), q.aggregation(), q.distinct(), q.metric()));
             Options o = r.options();
-            Options state = new Options(o.evaluationWindow(), null, null, o.learningDuration(), o.forgetAfter(), o.steps(),
+            List<Step> steps = o.steps().stream().map(s -> new Step("", s.condition(), "", s.window())).toList();
+            Options state = new Options(o.evaluationWindow(), null, null, o.learningDuration(), o.forgetAfter(), steps,
                     o.bucket(), o.tolerance(), o.minimumCount(), o.baselineBuckets(), o.lateness());
             return new Signature(r.method(), qs, state);
+        }
+
+        /**
+         * Every part of the signature as explicit text, each named and length-prefixed so no two
+         * signatures give one text: queries in their canonical form, fields by name, durations in
+         * milliseconds, conditions as {@link #condition}. Equal signatures give equal texts and,
+         * with the format version in it, a snapshot written by another build of the same rules
+         * matches as long as none of these changed.
+         */
+        String canonical() {
+            StringBuilder b = new StringBuilder("signature/1");
+            part(b, "method", method.id());
+            for (QueryShape q : queries) {
+                part(b, "query", q.query().toString());
+                part(b, "groupBy", fields(q.groupBy()));
+                part(b, "aggregation", q.aggregation() == null ? "-" : q.aggregation().name());
+                part(b, "distinct", fields(q.distinct()));
+                part(b, "metric", q.metric() == null ? "-" : q.metric().name());
+            }
+            Options o = options;
+            part(b, "evaluationWindow", millis(o.evaluationWindow()));
+            part(b, "learningDuration", millis(o.learningDuration()));
+            part(b, "forgetAfter", millis(o.forgetAfter()));
+            for (Step s : o.steps()) {
+                part(b, "step.condition", condition(s.condition()));
+                part(b, "step.window", millis(s.window()));
+            }
+            part(b, "bucket", millis(o.bucket()));
+            part(b, "tolerance", Double.toString(o.tolerance()));
+            part(b, "minimumCount", Long.toString(o.minimumCount()));
+            part(b, "baselineBuckets", Integer.toString(o.baselineBuckets()));
+            part(b, "lateness", millis(o.lateness()));
+            return b.toString();
+        }
+
+        /** SHA-256 of {@link #canonical}: how a snapshot names the family whose state it holds. */
+        byte[] fingerprint() {
+            try {
+                return java.security.MessageDigest.getInstance("SHA-256").digest(canonical().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.security.NoSuchAlgorithmException x) {
+                throw new IllegalStateException("every JDK has SHA-256", x);
+            }
+        }
+
+        private static void part(StringBuilder b, String name, String value) {
+            b.append('\n').append(name).append('=').append(value.length()).append(':').append(value);
+        }
+
+        private static String fields(List<FieldRef> fs) {
+            StringBuilder b = new StringBuilder();
+            for (FieldRef f : fs) b.append(f.name().length()).append(':').append(f.name()).append(';');
+            return b.toString();
+        }
+
+        private static String millis(java.time.Duration d) { return d == null ? "-" : Long.toString(d.toMillis()); }
+
+        /** A condition fully parenthesised, queries by index: {@code ($0 >= 10.0)}. */
+        static String condition(Condition c) {
+            return switch (c) {
+                case null -> "-";
+                case Condition.Constant k -> Double.toString(k.value());
+                case Condition.QueryValue q -> "$" + q.index();
+                case Condition.Binary x -> "(" + condition(x.left()) + " " + operator(x.op()) + " " + condition(x.right()) + ")";
+                case Condition.Not x -> "!" + condition(x.operand());
+            };
+        }
+
+        private static String operator(char op) {
+            return switch (op) {
+                case 'g' -> ">=";
+                case 'l' -> "<=";
+                case '=' -> "==";
+                case '!' -> "!=";
+                case '&' -> "&&";
+                case '|' -> "||";
+                default -> String.valueOf(op); // + - * / > <
+            };
         }
     }
 

@@ -7,6 +7,7 @@ import dev.vigil.detect.rule.DetectionRule.Step;
 import dev.vigil.detect.state.GroupKey;
 import dev.vigil.detect.state.KeyedState;
 
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -106,4 +107,30 @@ final class SequenceDetector implements Detector {
     }
 
     @Override public int groups() { return state.size(); }
+
+    @Override public void write(SnapshotOutput out) throws IOException {
+        out.record(o -> {}); // no fields of its own
+        StateSnapshot.writeGroups(out, state, (g, o) -> {
+            o.writeTime(g.lastTime);
+            o.writeVar(g.step);
+            o.writeTime(g.stepStarted);
+            for (int w = 0; w < firstCounters; w++) WindowCounter.write(o, g.first, w, firstBucketMillis);
+            for (long n : g.since) o.writeVar(n);
+        });
+    }
+
+    @Override public Runnable read(SnapshotInput in, long groups) throws IOException {
+        in.next();
+        in.done();
+        var staged = StateSnapshot.StagedGroups.read(in, groups, r -> {
+            Group g = new Group();
+            g.lastTime = r.readTime();
+            g.step = r.readCount(steps.size() - 1);
+            g.stepStarted = r.readTime();
+            for (int w = 0; w < firstCounters; w++) WindowCounter.read(r, g.first, w, firstBucketMillis);
+            for (int q = 0; q < queries; q++) g.since[q] = r.readVar();
+            return g;
+        });
+        return () -> staged.applyTo(state);
+    }
 }

@@ -9,6 +9,8 @@ import dev.vigil.detect.state.GroupKey;
 import dev.vigil.detect.state.KeyedState;
 import dev.vigil.detect.state.StateStats;
 
+import java.io.IOException;
+
 /**
  * Per group and query: a count (or distinct count) over the sliding evaluation window, in event
  * time. After each event the cases are evaluated on the window ending at that event; the first
@@ -87,4 +89,39 @@ final class ThresholdDetector implements Detector {
     }
 
     @Override public int groups() { return state.size(); }
+
+    @Override public void write(SnapshotOutput out) throws IOException {
+        out.record(o -> {}); // no fields of its own
+        StateSnapshot.writeGroups(out, state, (g, o) -> {
+            o.writeTime(g.lastTime);
+            o.writeByte(g.windows != null ? 1 : 0);
+            if (g.windows != null) for (int q = 0; q < values.length; q++) WindowCounter.write(o, g.windows, q, bucketMillis);
+            for (DistinctCounter d : g.distinct) {
+                o.writeByte(d != null ? 1 : 0);
+                if (d != null) d.write(o);
+            }
+        });
+    }
+
+    @Override public Runnable read(SnapshotInput in, long groups) throws IOException {
+        in.next();
+        in.done();
+        long[] dropped = {0};
+        var staged = StateSnapshot.StagedGroups.read(in, groups, r -> {
+            Group g = new Group();
+            g.lastTime = r.readTime();
+            if ((r.readByte() == 1) != (g.windows != null)) throw r.malformed("a threshold group's counters are not the rule's");
+            if (g.windows != null) for (int q = 0; q < values.length; q++) WindowCounter.read(r, g.windows, q, bucketMillis);
+            for (int q = 0; q < values.length; q++) {
+                if (r.readByte() == 0) continue;
+                g.distinct[q] = new DistinctCounter(window, maxDistinct);
+                dropped[0] += g.distinct[q].read(r);
+            }
+            return g;
+        });
+        return () -> {
+            staged.applyTo(state);
+            stats.valueOverflows.add(dropped[0]);
+        };
+    }
 }

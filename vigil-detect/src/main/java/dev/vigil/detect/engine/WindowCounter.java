@@ -63,6 +63,45 @@ final class WindowCounter {
         }
     }
 
+    /**
+     * Writes counter {@code c} for a snapshot: its occupied slots (each a bucket and its count;
+     * slots of buckets older than the newest's window are kept too, as a late event still counts
+     * them), buckets relative to the newest, the newest relative to the snapshot's base time.
+     */
+    static void write(SnapshotOutput out, long[] w, int c, long bucketMillis) {
+        int at = c * STRIDE;
+        int occupied = 0;
+        for (int i = 0; i < SLOTS; i++) if (w[at + 1 + 2 * i] != Long.MIN_VALUE) occupied++;
+        out.writeVar(occupied);
+        if (occupied == 0) return; // then the newest bucket is unset too
+        long newest = w[at];
+        out.writeZigzag(newest - Math.floorDiv(out.baseTime, bucketMillis));
+        for (int i = 0; i < SLOTS; i++) {
+            long b = w[at + 1 + 2 * i];
+            if (b == Long.MIN_VALUE) continue;
+            out.writeZigzag(newest - b);
+            out.writeVar(w[at + 2 + 2 * i]);
+        }
+    }
+
+    /** Reads what {@link #write} wrote into counter {@code c}, which it clears first. */
+    static void read(SnapshotInput in, long[] w, int c, long bucketMillis) throws StateSnapshot.SnapshotException {
+        clear(w, c);
+        int at = c * STRIDE;
+        int occupied = in.readCount(SLOTS);
+        if (occupied == 0) return;
+        long newest = Math.floorDiv(in.baseTime, bucketMillis) + in.readZigzag();
+        w[at] = newest;
+        for (int i = 0; i < occupied; i++) {
+            long b = newest - in.readZigzag();
+            long count = in.readVar();
+            int slot = at + 1 + 2 * (int) Math.floorMod(b, (long) SLOTS);
+            if (w[slot] != Long.MIN_VALUE) throw in.malformed("two buckets of a window counter share a slot");
+            w[slot] = b;
+            w[slot + 1] = count;
+        }
+    }
+
     /** The bucket width for a window: the window over {@value #BUCKETS}, at least 1 ms. */
     static long bucketMillis(long windowMillis) { return Math.max(1, windowMillis / BUCKETS); }
 }

@@ -3,6 +3,7 @@ package dev.vigil.server.metrics;
 import dev.vigil.detect.engine.DetectionEngine;
 import dev.vigil.detect.engine.RuleStats;
 import dev.vigil.server.agents.AgentRegistry;
+import dev.vigil.server.pipeline.DetectionPipeline;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,6 +59,7 @@ public final class ServerMetrics {
         long detectionUndecodableRecords();
         long detectionDiscardedUncommittedEvents();
         DetectionEngine engine();
+        DetectionPipeline pipeline();
         int ruleProblems();
         long indexedEvents();
         long indexDocuments();
@@ -85,6 +87,33 @@ public final class ServerMetrics {
         counter("vigil.detection.records.undecodable", "Event log records detection could not decode", s, Source::detectionUndecodableRecords);
         counter("vigil.detection.events.discarded.uncommitted", "Events of torn batches (never acknowledged) that detection skipped", s, Source::detectionDiscardedUncommittedEvents);
         counter("vigil.detection.events.late", "Events too late for some windowed rule", s, x -> x.engine().stats().lateEvents());
+        counter("vigil.detection.snapshots.written", "Detection state snapshots written", s, x -> x.pipeline().snapshotsWritten.sum());
+        counter("vigil.detection.snapshot.failures", "Detection state snapshots that failed (the previous one stays)", s, x -> x.pipeline().snapshotFailures.sum());
+        gauge("vigil.detection.snapshot.bytes", "Size of the last state snapshot written", s, x -> last(x, DetectionPipeline.SnapshotWrite::bytes));
+        gaugeDouble("vigil.detection.snapshot.write.seconds", "How long writing the last state snapshot took (detection waits meanwhile)", s,
+                x -> last(x, DetectionPipeline.SnapshotWrite::millis) / 1000.0);
+        gauge("vigil.detection.snapshot.offset", "The event log offset the last state snapshot reflects", s, x -> last(x, DetectionPipeline.SnapshotWrite::offset));
+        gaugeDouble("vigil.detection.snapshot.age.seconds", "Time since the last state snapshot was written (NaN before the first)", s, x -> {
+            var w = x.pipeline().lastSnapshot();
+            return w == null ? Double.NaN : Math.max(0, System.currentTimeMillis() - w.at()) / 1000.0;
+        });
+        gauge("vigil.detection.snapshot.rejected", "1 when the state snapshot found at start could not be used (see /api/v1/stats for why)", s,
+                x -> x.pipeline().restore().outcome().equals("rejected") ? 1 : 0);
+        for (String state : List.of("restored", "started_empty", "skipped")) {
+            Gauge.builder("vigil.detection.snapshot.restore.families", s, x -> {
+                        var r = x.pipeline().restore();
+                        return switch (state) {
+                            case "restored" -> r.families();
+                            case "started_empty" -> r.startedEmpty();
+                            default -> r.skipped();
+                        };
+                    })
+                    .description("Rule families at start: restored from the snapshot, started empty (new or changed rules), skipped (snapshot families of no current rule)")
+                    .tag("state", state).register(registry);
+        }
+        gauge("vigil.detection.rebuild.events", "Events re-read at start to rebuild detection state", s, x -> x.pipeline().rebuild().events());
+        gauge("vigil.detection.rebuild.bytes", "Event log bytes re-read at start to rebuild detection state", s, x -> x.pipeline().rebuild().bytes());
+        gaugeDouble("vigil.detection.rebuild.seconds", "How long the rebuild at start took", s, x -> x.pipeline().rebuild().millis() / 1000.0);
         gauge("vigil.detection.rules", "Detection rules loaded", s, x -> x.engine().stats().rules());
         gauge("vigil.detection.rule.problems", "Rule files and stored rules that did not load", s, Source::ruleProblems);
         gauge("vigil.signals.open", "Signals that new matches can still extend", s, x -> x.engine().stats().openSignals());
@@ -124,6 +153,16 @@ public final class ServerMetrics {
 
     private <T> void gauge(String name, String help, T source, ToLongFunction<T> f) {
         Gauge.builder(name, source, x -> (double) f.applyAsLong(x)).description(help).register(registry);
+    }
+
+    private <T> void gaugeDouble(String name, String help, T source, java.util.function.ToDoubleFunction<T> f) {
+        Gauge.builder(name, source, f).description(help).register(registry);
+    }
+
+    /** A field of the last snapshot written, 0 before the first. */
+    private static long last(Source s, ToLongFunction<DetectionPipeline.SnapshotWrite> field) {
+        var w = s.pipeline().lastSnapshot();
+        return w == null ? 0 : field.applyAsLong(w);
     }
 
     /** Each loaded rule's counters, labelled with its id. */

@@ -1,6 +1,7 @@
 package dev.vigil.server.pipeline;
 
 import dev.vigil.detect.engine.DetectionEngine;
+import dev.vigil.detect.engine.StateSnapshot;
 import dev.vigil.detect.event.LogEvent;
 import dev.vigil.detect.event.LogEventJson;
 import dev.vigil.detect.rule.DetectionRule;
@@ -18,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -33,12 +35,27 @@ import java.util.concurrent.atomic.LongAdder;
  * restart, events before the stored position are in signals, events after it are read again,
  * and no event is counted twice.
  *
- * <p>Restart: windowed rules' state (counts, sequences) is rebuilt by re-reading the events of
- * their longest look-back before the stored position with aggregation off, and signals that
- * may still be extended are resumed from the store.
+ * <p>Restart: detector state (windows, sequences, learned new values, anomaly baselines) comes
+ * from the state snapshot file, {@code <data>/detection/state.snap}, which the pipeline writes
+ * right after a commit every {@code snapshotInterval} (wall time) and on close: it holds the
+ * engine's state and the event log offset that state reflects (the committed position then).
+ * Start restores it and re-reads, with aggregation off, only the events between its offset and
+ * the stored position. When the file can't be used (none, corrupt, another format, an offset
+ * after the stored position or before the log's start, snapshots off) the state is rebuilt as
+ * before snapshots: by re-reading the events of the rules' longest look-back before the stored
+ * position ({@link DetectionCheckpoint#rebuildOffset}), and why is logged and in {@link #restore()}.
+ * Either way, signals that may still be extended are resumed from the store.
+ *
+ * <p>A rule that is new since the snapshot (or whose queries, grouping or state options changed)
+ * starts empty at the snapshot's offset: it sees the events after it, as a rule added then would
+ * have; it is not given its look-back from older events. A rule whose cases, texts or keep-alive
+ * changed keeps its state.
  *
  * <p>Commits happen as soon as signals changed, at most every {@code commitInterval}, and at
- * least every second otherwise (so the position moves even when nothing fires).
+ * least every second otherwise (so the position moves even when nothing fires). Snapshots are
+ * written on the detection thread, between two batches: the state then reflects exactly the
+ * committed position, and nothing is copied or locked per event; detection pauses while one is
+ * written (docs/benchmarks.md has the cost per group).
  */
 public final class DetectionPipeline implements AutoCloseable {
 
@@ -60,11 +77,47 @@ public final class DetectionPipeline implements AutoCloseable {
         void committed(List<Signal> updates, long position);
     }
 
+    /** The last snapshot written: the offset it reflects, its size, how long writing it took, when, what it held. */
+    public record SnapshotWrite(long offset, long bytes, long millis, long at, int families, long groups) {}
+
+    /**
+     * What start did with the snapshot file.
+     *
+     * @param outcome      {@code restored}, {@code rejected} (a file that could not be used) or {@code none} (no file,
+     *                     or snapshots off)
+     * @param reason       why it was rejected or why there was none; null when restored
+     * @param offset       the event log offset of the snapshot restored or rejected, or -1
+     * @param families     rule families restored
+     * @param startedEmpty stateful rule families the snapshot had no state for (new or changed rules)
+     * @param skipped      families in the snapshot no current rule has (removed or changed rules)
+     * @param groups       groups restored
+     */
+    public record Restore(String outcome, String reason, long offset, int families, int startedEmpty, int skipped, long groups) {
+        static Restore none(String reason) { return new Restore("none", reason, -1, 0, 0, 0, 0); }
+
+        static Restore rejected(String reason, long offset) { return new Restore("rejected", reason, offset, 0, 0, 0, 0); }
+    }
+
+    /**
+     * The events start re-read for state only.
+     *
+     * @param source {@code snapshot} (from the snapshot's offset), {@code look-back} (from the checkpoint's rebuild
+     *               offset) or {@code none}
+     */
+    public record Rebuild(String source, long fromOffset, long toOffset, long events, long millis) {
+        public long bytes() { return toOffset - fromOffset; }
+    }
+
     private final Journal log;
     private final SignalStore signals;
     private final SuppressionStore suppressions;
     private final DetectionEngine engine;
     private final Duration commitInterval;
+    /** Null when snapshots are off. */
+    private final StateSnapshotFile snapshotFile;
+    private final Duration snapshotInterval;
+    private long lastSnapshotAt;
+    private long lastSnapshotOffset = -1;
     /** How long a poll waits for new events when nothing is waiting for a commit. */
     private static final long POLL_MILLIS = 20;
     private final Clock clock;
@@ -84,42 +137,111 @@ public final class DetectionPipeline implements AutoCloseable {
     public final LongAdder undecodable = new LongAdder();
     public final LongAdder commits = new LongAdder();
     public final LongAdder signalUpdates = new LongAdder();
+    public final LongAdder snapshotsWritten = new LongAdder();
+    public final LongAdder snapshotFailures = new LongAdder();
+    private volatile SnapshotWrite lastSnapshot;
+    private volatile String lastSnapshotError;
+    private volatile Restore restore = Restore.none("not started");
+    private volatile Rebuild rebuild = new Rebuild("none", 0, 0, 0, 0);
     /** Events run through detection per 10 s over the last hour (the console's dashboard draws it). */
     public final dev.vigil.server.intake.RateHistory processedRate = dev.vigil.server.intake.RateHistory.lastHour();
 
+    /**
+     * @param snapshotFile     where the state snapshot is kept ({@code <data>/detection/state.snap})
+     * @param snapshotInterval how often (wall time) to write it after a commit; zero: never (and never read it)
+     */
     public DetectionPipeline(Journal log, SignalStore signals, SuppressionStore suppressions, DetectionEngine engine,
-                             Duration commitInterval, Clock clock) {
+                             Duration commitInterval, Path snapshotFile, Duration snapshotInterval, Clock clock) {
         this.log = log;
         this.signals = signals;
         this.suppressions = suppressions;
         this.engine = engine;
         this.commitInterval = commitInterval;
+        this.snapshotFile = snapshotInterval.isZero() ? null : new StateSnapshotFile(snapshotFile);
+        this.snapshotInterval = snapshotInterval;
         this.clock = clock;
     }
 
-    /** Recovers from the stored checkpoint, then follows the log on a thread of its own. */
+    /** Recovers from the stored checkpoint and the state snapshot, then follows the log on a thread of its own. */
     public void start() throws IOException, InterruptedException {
         lookback = engine.lookbackMillis();
         DetectionCheckpoint cp = signals.checkpoint().orElse(null);
         long start = cp == null ? log.startOffset() : Math.max(cp.eventLogOffset(), log.startOffset());
-        if (cp != null) {
-            long rebuildFrom = Math.max(log.startOffset(), Math.min(cp.snapshotOffset(), start));
-            if (rebuildFrom < start) {
-                engine.setRebuilding(true);
-                try (JournalReader r = log.reader(rebuildFrom)) {
-                    drainTo(r, start);
-                } finally {
-                    engine.setRebuilding(false);
-                    batches.clear();
-                }
+        String source = "none";
+        long rebuildFrom = start;
+        StateSnapshot.Staged staged = usableSnapshot(cp);
+        if (staged != null) {
+            StateSnapshot.Restored r = staged.apply();
+            restore = new Restore("restored", null, r.position(), r.families(), r.startedEmpty(), r.skipped(), r.groups());
+            LOG.info("detection state restored from {} (event log offset {}, written {}): {} rule families, {} groups{}{}",
+                    snapshotFile.path(), r.position(), java.time.Instant.ofEpochMilli(r.writtenAt()), r.families(), r.groups(),
+                    r.startedEmpty() == 0 ? "" : "; started empty (new or changed since): " + r.startedEmptyRules(),
+                    r.skipped() == 0 ? "" : "; not restored (no such rule now): " + r.skippedRules());
+            source = "snapshot";
+            rebuildFrom = r.position();
+        } else if (cp != null) {
+            source = "look-back";
+            rebuildFrom = Math.max(log.startOffset(), Math.min(cp.rebuildOffset(), start));
+        }
+        long t0 = System.nanoTime();
+        long before = processedEvents.sum();
+        if (rebuildFrom < start) {
+            engine.setRebuilding(true);
+            try (JournalReader r = log.reader(rebuildFrom)) {
+                drainTo(r, start);
+            } finally {
+                engine.setRebuilding(false);
+                batches.clear();
             }
+        }
+        rebuild = new Rebuild(rebuildFrom < start ? source : "none", rebuildFrom, start, processedEvents.sum() - before,
+                (System.nanoTime() - t0) / 1_000_000);
+        if (cp != null) {
             int resumed = engine.resume(openSignals());
-            LOG.info("detection resumes at event log offset {} ({} signals still open)", start, resumed);
+            LOG.info("detection resumes at event log offset {} after re-reading {} events ({} bytes, from {}) in {} ms; {} signals still open",
+                    start, rebuild.events(), rebuild.bytes(), rebuild.source(), rebuild.millis(), resumed);
         }
         position = start;
         committedPosition = start;
+        lastSnapshotAt = clock.millis();
+        lastSnapshotOffset = staged != null ? restore.offset() : -1;
         running = true;
         thread = Thread.ofPlatform().name("vigil-detection").daemon(true).start(this::run);
+    }
+
+    /** The snapshot to restore, read and checked; null (and why in {@link #restore}) when there is none to use. */
+    private StateSnapshot.Staged usableSnapshot(DetectionCheckpoint cp) {
+        if (snapshotFile == null) {
+            restore = Restore.none("snapshots are off (snapshot interval 0)");
+            return null;
+        }
+        if (!snapshotFile.exists()) {
+            restore = Restore.none("no snapshot file " + snapshotFile.path());
+            return null;
+        }
+        StateSnapshot.Staged staged;
+        try {
+            staged = snapshotFile.read(engine);
+        } catch (IOException | RuntimeException x) {
+            return reject(x instanceof StateSnapshot.SnapshotException ? x.getMessage() : "could not be read: " + x, -1);
+        }
+        long p = staged.position();
+        if (cp == null) return reject("the store has no detection checkpoint (a new or another database)", p);
+        if (p > cp.eventLogOffset()) {
+            return reject("it reflects event log offset " + p + ", after the stored checkpoint " + cp.eventLogOffset()
+                    + " (the store is older than the snapshot)", p);
+        }
+        if (p < log.startOffset()) {
+            return reject("the event log no longer holds its offset " + p + " (it starts at " + log.startOffset()
+                    + "): the events since it can't be re-read", p);
+        }
+        return staged;
+    }
+
+    private StateSnapshot.Staged reject(String why, long offset) {
+        restore = Restore.rejected(why, offset);
+        LOG.warn("detection state snapshot {} not used: {}; the state is rebuilt from the rules' look-back instead", snapshotFile.path(), why);
+        return null;
     }
 
     private List<Signal> openSignals() {
@@ -172,9 +294,11 @@ public final class DetectionPipeline implements AutoCloseable {
                 if (due && (position != committedPosition || now - lastCommit >= 1000)) {
                     commit(now);
                     lastCommit = now;
+                    if (snapshotFile != null && now - lastSnapshotAt >= snapshotInterval.toMillis()) snapshot(now);
                 }
             }
             commit(clock.millis());
+            if (snapshotFile != null) snapshot(clock.millis()); // a clean stop restarts without re-reading anything
         } catch (InterruptedException x) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
@@ -230,7 +354,7 @@ public final class DetectionPipeline implements AutoCloseable {
         List<Signal> updates = engine.drainSignals(now);
         Map<String, Long> suppressed = engine.drainSuppressedCounts();
         long rebuildFrom = rebuildMarks.isEmpty() ? position : rebuildMarks.peekFirst()[1];
-        signals.applyEngineUpdates(updates, new DetectionCheckpoint(position, null, Math.min(rebuildFrom, position)));
+        signals.applyEngineUpdates(updates, new DetectionCheckpoint(position, Math.min(rebuildFrom, position)));
         if (!suppressed.isEmpty()) suppressions.addSuppressedCounts(suppressed);
         committedPosition = position;
         commits.increment();
@@ -244,6 +368,48 @@ public final class DetectionPipeline implements AutoCloseable {
             }
         }
     }
+
+    /**
+     * Writes the state right after a commit: it then reflects exactly the events before the
+     * committed position. Skipped when no event came since the last one (the file is current). A
+     * failure is counted and logged; detection goes on, and the previous file stays.
+     */
+    private void snapshot(long now) {
+        lastSnapshotAt = now;
+        if (committedPosition == lastSnapshotOffset) return;
+        long t0 = System.nanoTime();
+        try {
+            StateSnapshot.Written w = snapshotFile.write(engine, committedPosition);
+            long millis = (System.nanoTime() - t0) / 1_000_000;
+            lastSnapshot = new SnapshotWrite(w.position(), w.bytes(), millis, clock.millis(), w.families(), w.groups());
+            lastSnapshotOffset = committedPosition;
+            lastSnapshotError = null;
+            snapshotsWritten.increment();
+            if (millis >= 1000) {
+                LOG.info("detection state snapshot: {} groups of {} rule families, {} bytes in {} ms (detection paused meanwhile)",
+                        w.groups(), w.families(), w.bytes(), millis);
+            }
+        } catch (IOException | RuntimeException x) {
+            snapshotFailures.increment();
+            lastSnapshotError = x.toString();
+            LOG.warn("detection state snapshot to {} failed (the previous one stays): {}", snapshotFile.path(), x.toString(), x);
+        }
+    }
+
+    /** The last snapshot this process wrote, or null. */
+    public SnapshotWrite lastSnapshot() { return lastSnapshot; }
+
+    /** Why the last snapshot failed, or null when it succeeded (or none was tried). */
+    public String lastSnapshotError() { return lastSnapshotError; }
+
+    /** What start did with the snapshot file. */
+    public Restore restore() { return restore; }
+
+    /** What start re-read from the event log to rebuild state. */
+    public Rebuild rebuild() { return rebuild; }
+
+    /** The snapshot interval; zero when snapshots are off. */
+    public Duration snapshotInterval() { return snapshotInterval; }
 
     /** Sets (or, with null, removes) the one listener told after each commit; see {@link CommitListener}. */
     public void setCommitListener(CommitListener listener) {
@@ -259,6 +425,6 @@ public final class DetectionPipeline implements AutoCloseable {
 
     @Override public void close() throws InterruptedException {
         running = false;
-        if (thread != null) thread.join(10_000);
+        if (thread != null) thread.join(30_000); // time for the final commit and snapshot
     }
 }

@@ -38,9 +38,10 @@ import java.util.stream.Collectors;
  *
  * <h2>Exactly-once detection</h2>
  * {@link #applyEngineUpdates} writes a batch of signals and the {@link DetectionCheckpoint} that
- * accounts for them in one transaction. After a crash the engine restores its state from the
- * checkpoint and replays the event log from there; signal ids are stable, so a replayed update
- * merges into the same row rather than adding one.
+ * accounts for them in one transaction. After a crash detection resumes at the checkpoint (with
+ * its state from a snapshot file and the event log before the checkpoint, see
+ * {@code DetectionPipeline}); signal ids are stable, so a replayed update merges into the same
+ * row rather than adding one.
  *
  * <h2>Search</h2>
  * Filters, sorts and facets run on indexed columns; entity filters and entity facets on the
@@ -160,30 +161,19 @@ public final class SignalStore {
     }
 
     private static void storeCheckpoint(Handle h, DetectionCheckpoint c, long now) {
-        if (c.stateSnapshot() != null) {
-            h.createUpdate("""
-                    INSERT INTO detection_checkpoint (id, event_log_offset, state_snapshot, snapshot_offset, updated_at)
-                    VALUES (1, :offset, :snapshot, :snapshotOffset, :now)
-                    ON CONFLICT (id) DO UPDATE SET event_log_offset = excluded.event_log_offset,
-                        state_snapshot = excluded.state_snapshot, snapshot_offset = excluded.snapshot_offset,
-                        updated_at = excluded.updated_at""")
-                    .bind("offset", c.eventLogOffset()).bind("snapshot", c.stateSnapshot())
-                    .bind("snapshotOffset", c.snapshotOffset()).bind("now", now).execute();
-        } else {
-            h.createUpdate("""
-                    INSERT INTO detection_checkpoint (id, event_log_offset, state_snapshot, snapshot_offset, updated_at)
-                    VALUES (1, :offset, NULL, 0, :now)
-                    ON CONFLICT (id) DO UPDATE SET event_log_offset = excluded.event_log_offset,
-                        updated_at = excluded.updated_at""")
-                    .bind("offset", c.eventLogOffset()).bind("now", now).execute();
-        }
+        h.createUpdate("""
+                INSERT INTO detection_checkpoint (id, event_log_offset, rebuild_offset, updated_at)
+                VALUES (1, :offset, :rebuild, :now)
+                ON CONFLICT (id) DO UPDATE SET event_log_offset = excluded.event_log_offset,
+                    rebuild_offset = excluded.rebuild_offset, updated_at = excluded.updated_at""")
+                .bind("offset", c.eventLogOffset()).bind("rebuild", c.rebuildOffset()).bind("now", now).execute();
     }
 
     /** The last stored checkpoint; empty before the first {@link #applyEngineUpdates}. */
     public Optional<DetectionCheckpoint> checkpoint() {
         return db.read(h -> h.createQuery(
-                        "SELECT event_log_offset, state_snapshot, snapshot_offset FROM detection_checkpoint WHERE id = 1")
-                .map((rs, ctx) -> new DetectionCheckpoint(rs.getLong(1), rs.getBytes(2), rs.getLong(3)))
+                        "SELECT event_log_offset, rebuild_offset FROM detection_checkpoint WHERE id = 1")
+                .map((rs, ctx) -> new DetectionCheckpoint(rs.getLong(1), Math.min(rs.getLong(2), rs.getLong(1))))
                 .findOne());
     }
 

@@ -12,7 +12,7 @@ import static dev.vigil.server.store.TestSignals.signal;
  * The process {@link SignalStoreContract#aWriterKilledMidBatchLeavesSignalsAndCheckpointInStep} kills:
  * stores batch after batch, as the detection engine does, until SIGKILL. Batch {@code i} sets the
  * counter signal's count to {@code i}, adds {@value #PER_BATCH} new signals and moves the
- * checkpoint to {@code i}, with a snapshot every tenth batch.
+ * checkpoint to {@code i}, with a rebuild offset that moves every tenth batch.
  *
  * <p>Arguments: {@code sqlite DATA_DIR} or {@code postgresql URL USER PASSWORD SCHEMA}.
  */
@@ -27,7 +27,7 @@ final class CrashWriter {
                 : StoreConfig.postgres(args[1], args[2], args[3]).withSchema(args[4]).withPoolSize(2);
         try (Store store = Store.open(config)) {
             for (long i = 1; ; i++) {
-                store.signals().applyEngineUpdates(batch(i), new DetectionCheckpoint(i, i % 10 == 0 ? snapshot(i) : null, i));
+                store.signals().applyEngineUpdates(batch(i), new DetectionCheckpoint(i, rebuildOffset(i)));
                 System.out.println("committed " + i);
             }
         }
@@ -40,7 +40,7 @@ final class CrashWriter {
         return batch;
     }
 
-    static byte[] snapshot(long i) {
-        return ("state at " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    static long rebuildOffset(long i) {
+        return i - i % 10;
     }
 }

@@ -131,23 +131,20 @@ abstract class SignalStoreContract extends StoreTestCase {
     // ---- the checkpoint
 
     @Test
-    void theCheckpointKeepsTheLastSnapshotUntilANewOneComes() {
+    void theCheckpointHoldsTheOffsetAndWhereARebuildStarts() {
         assertThat(signals().checkpoint()).isEmpty();
 
         signals().applyEngineUpdates(List.of(), DetectionCheckpoint.at(5));
-        assertThat(signals().checkpoint()).contains(new DetectionCheckpoint(5, null, 0));
+        assertThat(signals().checkpoint()).contains(new DetectionCheckpoint(5, 5));
 
-        byte[] snapshot = {1, 2, 3, 0, (byte) 0xff};
-        signals().applyEngineUpdates(List.of(signal("sig-1").build()), new DetectionCheckpoint(10, snapshot, 8));
-        assertThat(signals().checkpoint()).contains(new DetectionCheckpoint(10, snapshot, 8));
+        signals().applyEngineUpdates(List.of(signal("sig-1").build()), new DetectionCheckpoint(10, 8));
+        assertThat(signals().checkpoint()).contains(new DetectionCheckpoint(10, 8));
 
-        signals().applyEngineUpdates(List.of(signal("sig-2").build()), DetectionCheckpoint.at(20));
-        assertThat(signals().checkpoint()).contains(new DetectionCheckpoint(20, snapshot, 8));
-
-        byte[] next = new byte[300_000];
-        for (int i = 0; i < next.length; i++) next[i] = (byte) (i * 31);
-        signals().applyEngineUpdates(List.of(), new DetectionCheckpoint(30, next, 30));
-        assertThat(signals().checkpoint()).contains(new DetectionCheckpoint(30, next, 30));
+        // every commit stores both: the rebuild offset moves with the look-back
+        signals().applyEngineUpdates(List.of(signal("sig-2").build()), new DetectionCheckpoint(20, 12));
+        assertThat(signals().checkpoint()).contains(new DetectionCheckpoint(20, 12));
+        signals().applyEngineUpdates(List.of(), new DetectionCheckpoint(1L << 40, (1L << 40) - 7));
+        assertThat(signals().checkpoint()).contains(new DetectionCheckpoint(1L << 40, (1L << 40) - 7));
     }
 
     /**
@@ -158,27 +155,27 @@ abstract class SignalStoreContract extends StoreTestCase {
     @Test
     void aBatchThatFailsHalfWayChangesNeitherSignalsNorTheCheckpoint() {
         Signal before = signal("sig-1").title("before").count(1).host("web-1").build();
-        signals().applyEngineUpdates(List.of(before), new DetectionCheckpoint(10, new byte[] {9}, 10));
+        signals().applyEngineUpdates(List.of(before), new DetectionCheckpoint(10, 9));
         long entityRows = rows("signal_entities");
 
         Signal merged = signal("sig-1").title("after").count(99).host("web-9").build();
         Signal fresh = signal("sig-2").host("web-2").build();
         Signal broken = signal("sig-3").rule(null, "no rule id").build();
         assertThatThrownBy(() -> signals().applyEngineUpdates(List.of(merged, fresh, broken),
-                new DetectionCheckpoint(20, new byte[] {7}, 20)))
+                new DetectionCheckpoint(20, 7)))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("rule_id");
 
         assertThat(signals().get("sig-1")).contains(before);
         assertThat(signals().get("sig-2")).isEmpty();
         assertThat(signals().get("sig-3")).isEmpty();
-        assertThat(signals().checkpoint()).contains(new DetectionCheckpoint(10, new byte[] {9}, 10));
+        assertThat(signals().checkpoint()).contains(new DetectionCheckpoint(10, 9));
         assertThat(rows("signal_entities")).isEqualTo(entityRows);
         assertThat(rows("signal_history")).isEqualTo(1);
         assertThat(signals().byEntity(EntityKind.HOST, "web-1", 10)).extracting(Signal::id).containsExactly("sig-1");
 
         // and the store is fine afterwards
-        signals().applyEngineUpdates(List.of(merged, fresh), new DetectionCheckpoint(20, new byte[] {7}, 20));
+        signals().applyEngineUpdates(List.of(merged, fresh), new DetectionCheckpoint(20, 7));
         assertThat(signals().get("sig-1").orElseThrow().title()).isEqualTo("after");
         assertThat(signals().checkpoint().orElseThrow().eventLogOffset()).isEqualTo(20);
     }
@@ -215,8 +212,7 @@ abstract class SignalStoreContract extends StoreTestCase {
         long k = signals().checkpoint().orElseThrow().eventLogOffset();
         assertThat(k).isGreaterThanOrEqualTo(25);
         DetectionCheckpoint cp = signals().checkpoint().orElseThrow();
-        assertThat(cp.stateSnapshot()).isEqualTo(CrashWriter.snapshot(k - k % 10));
-        assertThat(cp.snapshotOffset()).isEqualTo(k - k % 10);
+        assertThat(cp.rebuildOffset()).isEqualTo(CrashWriter.rebuildOffset(k));
         assertThat(signals().get("sig-counter").orElseThrow().count()).isEqualTo(k);
         assertThat(signals().search(SignalQuery.all()).total()).isEqualTo(1 + k * CrashWriter.PER_BATCH);
         assertThat(signals().get("sig-" + k + "-" + (CrashWriter.PER_BATCH - 1))).isPresent();

@@ -22,7 +22,7 @@ abstract class StoreContract extends StoreTestCase {
         String serverId = store.serverId();
         assertThat(serverId).startsWith("srv-");
         assertThat(store.dialect()).isEqualTo(dialect());
-        store.signals().applyEngineUpdates(List.of(signal("sig-1").build()), new DetectionCheckpoint(3, new byte[] {1}, 2));
+        store.signals().applyEngineUpdates(List.of(signal("sig-1").build()), new DetectionCheckpoint(3, 2));
         store.rules().put("r1", "Rule one", RuleFormat.YAML, "name: one", "alice");
         store.close();
 
@@ -30,7 +30,7 @@ abstract class StoreContract extends StoreTestCase {
 
         assertThat(store.serverId()).isEqualTo(serverId);
         assertThat(store.signals().get("sig-1")).isPresent();
-        assertThat(store.signals().checkpoint()).contains(new DetectionCheckpoint(3, new byte[] {1}, 2));
+        assertThat(store.signals().checkpoint()).contains(new DetectionCheckpoint(3, 2));
         assertThat(store.rules().get("r1")).isPresent();
     }
 
