@@ -31,7 +31,7 @@ import java.util.Locale;
  * and the detection rate per core they imply (one thread; the thread's CPU time per event is
  * printed next to the timed sum as a check on the timer).
  * <pre>
- *   java -Xmx4g -cp 'vigil-bench/target/classes:vigil-bench/target/lib/*' dev.vigil.bench.DetectionCost [RULES] [SECONDS] [ROUNDS] [WARMUP] [pipeline]
+ *   java -Xmx4g -cp 'vigil-bench/target/classes:vigil-bench/target/lib/*' dev.vigil.bench.DetectionCost [RULES] [SECONDS] [ROUNDS] [WARMUP]
  * </pre>
  * Defaults: 100 rules, 10 s, 3 rounds, 10 s warm-up. ({@code bench/detect-bench.sh} runs it.)
  */
@@ -72,7 +72,6 @@ public final class DetectionCost {
         long seconds = args.length > 1 ? Long.parseLong(args[1]) : 10;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         long warmup = args.length > 3 ? Long.parseLong(args[3]) : 10;
-        boolean coldToo = args.length <= 4 || !args[4].equals("pipeline"); // "pipeline": that mode only (for a profile)
 
         LogEvent[] normalized = BackendMix.events(DetectionBenchmark.SEED);
         byte[][] stored = BackendMix.stored(normalized);
@@ -88,14 +87,14 @@ public final class DetectionCost {
         System.out.printf(Locale.ROOT, "# DetectionCost: %d rules, %d events in the mix (%.0f B stored on average), %d s x %d rounds after %d s warm-up; timer %d ns per read, subtracted%n",
                 rules, stored.length, (double) bytes / stored.length, seconds, rounds, warmup, timer);
         timePipeline(pipeline, stored, warmup, threads, timer);
-        if (coldToo) timeCold(cold, decoded, warmup, threads, timer);
+        timeCold(cold, decoded, warmup, threads, timer);
         System.out.println("round  mode      events     decode ns/ev  detect ns/ev  detection events/s per core  thread CPU ns/ev  load");
         long[] hot = new long[rounds], coldNs = new long[rounds];
         for (int r = 1; r <= rounds; r++) {
             Totals p = timePipeline(pipeline, stored, seconds, threads, timer);
             print(r, "pipeline", p);
-            Totals c = coldToo ? timeCold(cold, decoded, seconds, threads, timer) : p;
-            if (coldToo) print(r, "cold", c);
+            Totals c = timeCold(cold, decoded, seconds, threads, timer);
+            print(r, "cold", c);
             hot[r - 1] = p.detectNanos / p.events;
             coldNs[r - 1] = c.detectNanos / c.events;
         }

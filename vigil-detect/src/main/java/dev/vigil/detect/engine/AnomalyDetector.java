@@ -95,8 +95,7 @@ final class AnomalyDetector implements Detector {
     @Override public int groups() { return state.size(); }
 
     @Override public void write(SnapshotOutput out) throws IOException {
-        out.record(o -> {}); // no fields of its own
-        StateSnapshot.writeGroups(out, state, (g, o) -> {
+        StateSnapshot.writeGroupsOnly(out, state, (g, o) -> {
             o.writeTime(g.lastTime);
             o.writeZigzag(g.current - Math.floorDiv(o.baseTime, bucket)); // exact for the unset Long.MIN_VALUE too (wraps)
             o.writeVar(g.count);
@@ -107,9 +106,7 @@ final class AnomalyDetector implements Detector {
     }
 
     @Override public Runnable read(SnapshotInput in, long groups) throws IOException {
-        in.next();
-        in.done();
-        var staged = StateSnapshot.StagedGroups.read(in, groups, r -> {
+        return StateSnapshot.readGroupsOnly(in, groups, state, r -> {
             Group g = new Group();
             g.lastTime = r.readTime();
             g.current = Math.floorDiv(r.baseTime, bucket) + r.readZigzag();
@@ -119,6 +116,5 @@ final class AnomalyDetector implements Detector {
             g.buckets = r.readVar();
             return g;
         });
-        return () -> staged.applyTo(state);
     }
 }

@@ -109,8 +109,7 @@ final class SequenceDetector implements Detector {
     @Override public int groups() { return state.size(); }
 
     @Override public void write(SnapshotOutput out) throws IOException {
-        out.record(o -> {}); // no fields of its own
-        StateSnapshot.writeGroups(out, state, (g, o) -> {
+        StateSnapshot.writeGroupsOnly(out, state, (g, o) -> {
             o.writeTime(g.lastTime);
             o.writeVar(g.step);
             o.writeTime(g.stepStarted);
@@ -120,9 +119,7 @@ final class SequenceDetector implements Detector {
     }
 
     @Override public Runnable read(SnapshotInput in, long groups) throws IOException {
-        in.next();
-        in.done();
-        var staged = StateSnapshot.StagedGroups.read(in, groups, r -> {
+        return StateSnapshot.readGroupsOnly(in, groups, state, r -> {
             Group g = new Group();
             g.lastTime = r.readTime();
             g.step = r.readCount(steps.size() - 1);
@@ -131,6 +128,5 @@ final class SequenceDetector implements Detector {
             for (int q = 0; q < queries; q++) g.since[q] = r.readVar();
             return g;
         });
-        return () -> staged.applyTo(state);
     }
 }

@@ -200,6 +200,12 @@ public final class StateSnapshot {
         }
     }
 
+    /** A detector with no fields of its own: an empty record, then {@link #writeGroups}; {@link #readGroupsOnly} reads it. */
+    static <S> void writeGroupsOnly(SnapshotOutput out, KeyedState<S> state, GroupWriter<S> w) throws IOException {
+        out.record(o -> {});
+        writeGroups(out, state, w);
+    }
+
     // ---- reading
 
     static Staged read(DetectionEngine engine, InputStream stream, RuleFamily[] families, Map<RuleFamily, List<String>> members)
@@ -292,6 +298,17 @@ public final class StateSnapshot {
     }
 
     /** Groups read in file order, put into a detector's state only when the snapshot is applied. */
+    /**
+     * Reads what {@link #writeGroupsOnly} wrote, changing nothing yet: the returned action puts
+     * the groups into {@code state}.
+     */
+    static <S> Runnable readGroupsOnly(SnapshotInput in, long groups, KeyedState<S> state, GroupReader<S> r) throws IOException {
+        in.next();
+        in.done();
+        StagedGroups<S> staged = StagedGroups.read(in, groups, r);
+        return () -> staged.applyTo(state);
+    }
+
     static final class StagedGroups<S> {
         private final List<GroupKey> keys = new ArrayList<>();
         private final List<S> states = new ArrayList<>();

@@ -91,8 +91,7 @@ final class ThresholdDetector implements Detector {
     @Override public int groups() { return state.size(); }
 
     @Override public void write(SnapshotOutput out) throws IOException {
-        out.record(o -> {}); // no fields of its own
-        StateSnapshot.writeGroups(out, state, (g, o) -> {
+        StateSnapshot.writeGroupsOnly(out, state, (g, o) -> {
             o.writeTime(g.lastTime);
             o.writeByte(g.windows != null ? 1 : 0);
             if (g.windows != null) for (int q = 0; q < values.length; q++) WindowCounter.write(o, g.windows, q, bucketMillis);
@@ -104,10 +103,8 @@ final class ThresholdDetector implements Detector {
     }
 
     @Override public Runnable read(SnapshotInput in, long groups) throws IOException {
-        in.next();
-        in.done();
         long[] dropped = {0};
-        var staged = StateSnapshot.StagedGroups.read(in, groups, r -> {
+        Runnable apply = StateSnapshot.readGroupsOnly(in, groups, state, r -> {
             Group g = new Group();
             g.lastTime = r.readTime();
             if ((r.readByte() == 1) != (g.windows != null)) throw r.malformed("a threshold group's counters are not the rule's");
@@ -120,7 +117,7 @@ final class ThresholdDetector implements Detector {
             return g;
         });
         return () -> {
-            staged.applyTo(state);
+            apply.run();
             stats.valueOverflows.add(dropped[0]);
         };
     }
