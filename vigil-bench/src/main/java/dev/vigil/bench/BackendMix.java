@@ -2,6 +2,7 @@ package dev.vigil.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.detect.engine.DetectionEngine;
 import dev.vigil.detect.event.LogEvent;
 import dev.vigil.detect.event.LogEventJson;
 import dev.vigil.detect.normalize.Normalizer;
@@ -186,14 +187,50 @@ final class BackendMix {
     }
 
     /**
-     * The events as detection gets them in the server: each stored in the event log's form
-     * ({@link LogEventJson#toBytes}) and decoded from it ({@link LogEventJson#fromJson}), which is
-     * what the detection pipeline does with every committed event.
+     * The events decoded whole from the event log's form ({@link LogEventJson#fromJson(byte[])}):
+     * what the detection pipeline did with every committed event until 2026-11-23.
      */
     static LogEvent[] decoded(byte[][] stored) {
         LogEvent[] out = new LogEvent[stored.length];
         for (int i = 0; i < stored.length; i++) out[i] = LogEventJson.fromJson(stored[i]);
         return out;
+    }
+
+    /**
+     * The events as detection gets them in the server: decoded from the event log's form with the
+     * engine's projection ({@link #decode}), only what its rules read.
+     */
+    static LogEvent[] decoded(byte[][] stored, DetectionEngine engine) {
+        LogEvent[] out = new LogEvent[stored.length];
+        for (int i = 0; i < stored.length; i++) out[i] = decode(stored[i], engine);
+        return out;
+    }
+
+    /** Whether the engine on the class path decodes with a projection (detect-compare runs these classes on older engines too). */
+    static final boolean PROJECTION = present("dev.vigil.detect.event.AttributeProjection");
+
+    /**
+     * One stored event decoded as the server's pipeline decodes it: with the engine's projection,
+     * or whole on an engine from before projections.
+     */
+    static LogEvent decode(byte[] json, DetectionEngine engine) {
+        return PROJECTION ? Projected.decode(json, engine) : LogEventJson.fromJson(json);
+    }
+
+    /** Apart, so that its references to the projection API are resolved only where it exists. */
+    private static final class Projected {
+        static LogEvent decode(byte[] json, DetectionEngine engine) {
+            return LogEventJson.fromJson(json, engine.projection());
+        }
+    }
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, BackendMix.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException x) {
+            return false;
+        }
     }
 
     /** Each event in the event log's form. */

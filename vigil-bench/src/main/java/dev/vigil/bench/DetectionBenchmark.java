@@ -36,12 +36,13 @@ import java.util.concurrent.TimeUnit;
  * method, see {@link BackendMix#rules}).
  *
  * <p>{@code @Param input} says what the events are: {@code normalized}, the normalisers' own
- * events (all this benchmark measured until 2026-11-23), or {@code decoded}, each stored in the
+ * events (all this benchmark measured until 2026-11-23); {@code decoded}, each stored in the
  * event log's form and decoded as the server's detection pipeline decodes every event it detects
- * on ({@link dev.vigil.detect.event.LogEventJson#fromJson}, whose objects are
- * {@code AttributeMap}-backed since then). Either way the decode is done in setup, outside the
- * measured loop, and the 14,531 events (about 300 MB of trees) are far too many to stay in cache:
- * each arrives cold, where the server detects on an event it has just decoded.
+ * on: with the engine's projection, only the attributes its rules read (since 2026-11-23);
+ * {@code whole}, decoded whole ({@link dev.vigil.detect.event.LogEventJson#fromJson(byte[])}),
+ * as the pipeline did before. Either way the decode is done in setup, outside the measured loop,
+ * and the 14,531 events are far too many to stay in cache (about 300 MB of whole trees): each
+ * arrives cold, where the server detects on an event it has just decoded.
  * {@link #decodeAndProcess} puts the decode in the loop, for the whole cost per event.
  *
  * <p>The events are normalised once per trial into an array. Each invocation processes the next
@@ -85,12 +86,14 @@ public class DetectionBenchmark {
 
     /**
      * The events' form: {@code normalized}, as the normalisers make them (what this benchmark
-     * measured before 2026-11-23); {@code decoded}, stored in the event log's form and decoded by
-     * {@link dev.vigil.detect.event.LogEventJson#fromJson}, as the server's detection pipeline
-     * gets every event. Either way they are made in setup and held in an array, not in the
-     * measured loop; {@link #decodeAndProcess} puts the decode in it.
+     * measured before 2026-11-23); {@code decoded}, stored in the event log's form and decoded
+     * with the engine's projection ({@link dev.vigil.detect.event.LogEventJson#fromJson(byte[], dev.vigil.detect.event.AttributeProjection)}:
+     * only what the rules read), as the server's detection pipeline gets every event;
+     * {@code whole}, decoded whole, as the pipeline did before projections. Either way they are
+     * made in setup and held in an array, not in the measured loop; {@link #decodeAndProcess}
+     * puts the decode in it.
      */
-    @Param({"normalized", "decoded"})
+    @Param({"normalized", "decoded", "whole"})
     public String input;
 
     private LogEvent[] events;
@@ -105,13 +108,14 @@ public class DetectionBenchmark {
     @Setup
     public void setUp() {
         events = BackendMix.events(SEED);
-        switch (input) {
-            case "normalized" -> {}
-            case "decoded" -> events = BackendMix.decoded(stored = BackendMix.stored(events));
-            default -> throw new IllegalArgumentException("input: normalized or decoded, not " + input);
-        }
         List<DetectionRule> rs = BackendMix.rules(rules);
         engine = new DetectionEngine(rs);
+        switch (input) {
+            case "normalized" -> {}
+            case "decoded" -> events = BackendMix.decoded(stored = BackendMix.stored(events), engine);
+            case "whole" -> events = BackendMix.decoded(stored = BackendMix.stored(events));
+            default -> throw new IllegalArgumentException("input: normalized, decoded or whole, not " + input);
+        }
         base = events[0].time();
         System.out.println(describe(rs, events));
     }
@@ -137,18 +141,18 @@ public class DetectionBenchmark {
      * Decode and detection: each event decoded from its stored form ({@code LogEventJson.fromJson},
      * as the pipeline reads the event log), then re-stamped and processed as in {@link #process}.
      * The events' trees are made in the measured loop and so are in cache when detection reads
-     * them, as in the server. Needs {@code -p input=decoded} (which keeps the stored form).
+     * them, as in the server. Needs {@code -p input=decoded} (with the projection) or {@code whole}.
      */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long decodeAndProcess() {
         byte[][] bs = stored;
-        if (bs == null) throw new IllegalStateException("decodeAndProcess runs with -p input=decoded");
+        if (bs == null) throw new IllegalStateException("decodeAndProcess runs with -p input=decoded or whole");
         DetectionEngine en = engine;
         int i = next;
         long s = seq;
         for (int n = 0; n < BATCH; n++) {
-            en.process(restamp(dev.vigil.detect.event.LogEventJson.fromJson(bs[i]), base + s / (EVENTS_PER_SECOND / 1000)));
+            en.process(restamp(decode(bs[i]), base + s / (EVENTS_PER_SECOND / 1000)));
             if (++i == bs.length) i = 0;
             if (++s % DRAIN_EVERY == 0) drain(en, base + s / (EVENTS_PER_SECOND / 1000));
         }
@@ -160,18 +164,19 @@ public class DetectionBenchmark {
     /**
      * The decode and re-stamp of {@link #decodeAndProcess} without detection: the difference of
      * the two is what detection costs on an event just decoded (in cache), as in the server's
-     * pipeline. Needs {@code -p input=decoded}; the rule set does not matter here.
+     * pipeline. Needs {@code -p input=decoded} or {@code whole}; with {@code decoded} the rule set
+     * decides what is decoded.
      */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long decodeOnly() {
         byte[][] bs = stored;
-        if (bs == null) throw new IllegalStateException("decodeOnly runs with -p input=decoded");
+        if (bs == null) throw new IllegalStateException("decodeOnly runs with -p input=decoded or whole");
         int i = next;
         long s = seq;
         long acc = 0;
         for (int n = 0; n < BATCH; n++) {
-            LogEvent e = restamp(dev.vigil.detect.event.LogEventJson.fromJson(bs[i]), base + s / (EVENTS_PER_SECOND / 1000));
+            LogEvent e = restamp(decode(bs[i]), base + s / (EVENTS_PER_SECOND / 1000));
             acc += e.time() + e.attributes().size();
             if (++i == bs.length) i = 0;
             s++;
@@ -180,6 +185,11 @@ public class DetectionBenchmark {
         seq = s;
         sink += acc;
         return sink;
+    }
+
+    /** One stored event decoded as {@link #input} says: with the engine's projection, or whole. */
+    private LogEvent decode(byte[] json) {
+        return input.equals("whole") ? dev.vigil.detect.event.LogEventJson.fromJson(json) : BackendMix.decode(json, engine);
     }
 
     /** The re-stamping alone (a new event per event), to tell the harness's share of time and allocation apart. */

@@ -21,9 +21,13 @@ import java.util.Locale;
  * benchmark does, and in the same run times detection on the cold pre-decoded events too:
  *
  * <ul>
- *   <li>{@code pipeline}: per event, decode ({@link LogEventJson#fromJson}) then re-stamp and
+ *   <li>{@code projected}: per event, decode with the engine's projection (only what the rules
+ *       read, as the server's pipeline does since 2026-11-23) then re-stamp and
  *       {@link DetectionEngine#process}, each timed;
- *   <li>{@code cold}: re-stamp and process the pre-decoded event, timed, as {@code process} does.
+ *   <li>{@code whole}: the same with the whole event decoded ({@link LogEventJson#fromJson(byte[])}),
+ *       as the pipeline did before;
+ *   <li>{@code cold}: re-stamp and process the pre-decoded (projected) event, timed, as
+ *       {@code process} does.
  * </ul>
  *
  * Each mode has its own engine (same rules), warmed up for {@code warmup} seconds; then the modes
@@ -75,37 +79,47 @@ public final class DetectionCost {
 
         LogEvent[] normalized = BackendMix.events(DetectionBenchmark.SEED);
         byte[][] stored = BackendMix.stored(normalized);
-        LogEvent[] decoded = BackendMix.decoded(stored);
         long bytes = 0;
         for (byte[] b : stored) bytes += b.length;
         List<DetectionRule> rs = BackendMix.rules(rules);
-        Run pipeline = new Run(rs, decoded[0].time());
-        Run cold = new Run(rs, decoded[0].time());
+        long base = normalized[0].time();
+        Run projected = new Run(rs, base);
+        Run whole = new Run(rs, base);
+        Run cold = new Run(rs, base);
+        LogEvent[] decoded = BackendMix.decoded(stored, cold.engine);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long timer = timerCost();
 
         System.out.printf(Locale.ROOT, "# DetectionCost: %d rules, %d events in the mix (%.0f B stored on average), %d s x %d rounds after %d s warm-up; timer %d ns per read, subtracted%n",
                 rules, stored.length, (double) bytes / stored.length, seconds, rounds, warmup, timer);
-        timePipeline(pipeline, stored, warmup, threads, timer);
+        timePipeline(projected, stored, true, warmup, threads, timer);
+        timePipeline(whole, stored, false, warmup, threads, timer);
         timeCold(cold, decoded, warmup, threads, timer);
-        System.out.println("round  mode      events     decode ns/ev  detect ns/ev  detection events/s per core  thread CPU ns/ev  load");
-        long[] hot = new long[rounds], coldNs = new long[rounds];
+        System.out.println("round  mode       events     decode ns/ev  detect ns/ev  detection events/s per core  thread CPU ns/ev  load");
+        long[][] ns = new long[5][rounds]; // decode and detection of projected and whole, detection of cold
         for (int r = 1; r <= rounds; r++) {
-            Totals p = timePipeline(pipeline, stored, seconds, threads, timer);
-            print(r, "pipeline", p);
+            Totals p = timePipeline(projected, stored, true, seconds, threads, timer);
+            print(r, "projected", p);
+            Totals w = timePipeline(whole, stored, false, seconds, threads, timer);
+            print(r, "whole", w);
             Totals c = timeCold(cold, decoded, seconds, threads, timer);
             print(r, "cold", c);
-            hot[r - 1] = p.detectNanos / p.events;
-            coldNs[r - 1] = c.detectNanos / c.events;
+            ns[0][r - 1] = p.decodeNanos / p.events;
+            ns[1][r - 1] = p.detectNanos / p.events;
+            ns[2][r - 1] = w.decodeNanos / w.events;
+            ns[3][r - 1] = w.detectNanos / w.events;
+            ns[4][r - 1] = c.detectNanos / c.events;
         }
-        Arrays.sort(hot);
-        Arrays.sort(coldNs);
-        System.out.printf(Locale.ROOT, "# median detection: %d ns per event just decoded (%,d events/s per core), %d ns per cold event (%,d events/s per core); signals drained %d / %d%n",
-                hot[rounds / 2], 1_000_000_000L / Math.max(1, hot[rounds / 2]), coldNs[rounds / 2], 1_000_000_000L / Math.max(1, coldNs[rounds / 2]),
-                pipeline.signals, cold.signals);
+        for (long[] a : ns) Arrays.sort(a);
+        int m = rounds / 2;
+        System.out.printf(Locale.ROOT, "# medians, ns per event: projected decode %d + detection %d (%,d events/s per core through both); whole decode %d + detection %d (%,d); cold detection %d (%,d events/s); signals drained %d / %d / %d%n",
+                ns[0][m], ns[1][m], perSecond(ns[0][m] + ns[1][m]), ns[2][m], ns[3][m], perSecond(ns[2][m] + ns[3][m]),
+                ns[4][m], perSecond(ns[4][m]), projected.signals, whole.signals, cold.signals);
     }
 
-    private static Totals timePipeline(Run run, byte[][] stored, long seconds, ThreadMXBean threads, long timer) {
+    private static long perSecond(long nanos) { return 1_000_000_000L / Math.max(1, nanos); }
+
+    private static Totals timePipeline(Run run, byte[][] stored, boolean projection, long seconds, ThreadMXBean threads, long timer) {
         long decode = 0, detect = 0, n = 0;
         long cpu0 = threads.getCurrentThreadCpuTime();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -113,7 +127,7 @@ public final class DetectionCost {
         do {
             for (int k = 0; k < 1000; k++) {
                 long t0 = System.nanoTime();
-                LogEvent e = LogEventJson.fromJson(stored[run.next]);
+                LogEvent e = projection ? BackendMix.decode(stored[run.next], engine) : LogEventJson.fromJson(stored[run.next]);
                 long t1 = System.nanoTime();
                 engine.process(DetectionBenchmark.restamp(e, run.time()));
                 run.advance(stored.length);
@@ -157,7 +171,7 @@ public final class DetectionCost {
 
     private static void print(int round, String mode, Totals t) {
         long detect = t.detectNanos / t.events;
-        System.out.printf(Locale.ROOT, "%5d  %-8s  %9d  %12s  %12d  %27s  %16d  %s%n", round, mode, t.events,
+        System.out.printf(Locale.ROOT, "%5d  %-9s  %9d  %12s  %12d  %27s  %16d  %s%n", round, mode, t.events,
                 t.decodeNanos == 0 ? "-" : Long.toString(t.decodeNanos / t.events), detect,
                 String.format(Locale.ROOT, "%,d", 1_000_000_000L / Math.max(1, detect)), t.cpuNanos / t.events,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());

@@ -1,15 +1,18 @@
 package dev.vigil.detect.engine;
 
 import dev.vigil.detect.event.AttributePath;
+import dev.vigil.detect.event.AttributeProjection;
 import dev.vigil.detect.event.EventCache;
 import dev.vigil.detect.event.FieldRef;
 import dev.vigil.detect.event.LogEvent;
+import dev.vigil.detect.query.Clause;
 import dev.vigil.detect.query.Query;
 import dev.vigil.detect.rule.DetectionRule;
 import dev.vigil.detect.rule.DetectionRule.RuleQuery;
 import dev.vigil.detect.rule.Method;
 import dev.vigil.detect.signal.Signal;
 import dev.vigil.detect.signal.SignalAggregator;
+import dev.vigil.detect.signal.Templates;
 import dev.vigil.detect.state.GroupKey;
 import dev.vigil.detect.state.KeyedState;
 import dev.vigil.detect.state.StateBackend;
@@ -90,6 +93,8 @@ public final class DetectionEngine {
     private EventCache cache = new EventCache();
     private int evtNameSlot;
     private List<ActiveSuppression> suppressions = List.of();
+    /** What the rules, suppressions and severity placeholders read of events' attributes. */
+    private AttributeProjection projection = AttributeProjection.ALL;
     private final Map<String, LongAdder> suppressedCounts = new HashMap<>();
 
     private long newest = Long.MIN_VALUE;
@@ -150,6 +155,37 @@ public final class DetectionEngine {
         this.families = fams.toArray(RuleFamily[]::new);
         this.bySource = frozen;
         this.anySource = anyList;
+        this.projection = project();
+    }
+
+    /**
+     * What the loaded rules and suppressions read of an event's attributes: an event decoded with
+     * this projection ({@link dev.vigil.detect.event.LogEventJson#fromJson(byte[], AttributeProjection)})
+     * is detected on exactly as the fully decoded one, and its signals' samples are complete.
+     * Changes with {@link #setRules} and {@link #setSuppressions}.
+     */
+    public AttributeProjection projection() { return projection; }
+
+    private AttributeProjection project() {
+        Map<String, AttributePath> paths = new LinkedHashMap<>();
+        for (AttributePath p : cache.paths()) paths.put(p.dotted(), p);
+        for (ActiveSuppression s : suppressions) attributePaths(s.query.clause(), paths);
+        for (Compiled c : rules.values()) {
+            for (var k : c.rule.cases()) for (AttributePath p : Templates.attributePaths(k.status())) paths.putIfAbsent(p.dotted(), p);
+        }
+        return AttributeProjection.of(paths.values());
+    }
+
+    private static void attributePaths(Clause c, Map<String, AttributePath> out) {
+        switch (c) {
+            case Clause.And a -> a.operands().forEach(o -> attributePaths(o, out));
+            case Clause.Or o -> o.operands().forEach(x -> attributePaths(x, out));
+            case Clause.Not n -> attributePaths(n.operand(), out);
+            case Clause.FieldIs f -> { if (f.field() instanceof Clause.Attribute a) out.computeIfAbsent(a.path(), AttributePath::of); }
+            case Clause.Exists e -> { if (e.field() instanceof Clause.Attribute a) out.computeIfAbsent(a.path(), AttributePath::of); }
+            case Clause.All a -> {}
+            case Clause.Text t -> {}
+        }
     }
 
     /**
@@ -231,6 +267,7 @@ public final class DetectionEngine {
             out.add(new ActiveSuppression(s, Query.parse(s.query()), count));
         }
         this.suppressions = out;
+        this.projection = project();
     }
 
     /** Runs one event through every rule that may match it. */

@@ -75,6 +75,9 @@ public final class EventCache {
 
     public int slots() { return paths.length; }
 
+    /** The attribute paths with a slot, in slot order: everything the rules bound to this cache read of an event. */
+    public java.util.List<AttributePath> paths() { return java.util.List.of(paths); }
+
     public int termSlots() { return terms.length; }
 
     /** Starts {@code e}: every slot and term is unresolved again. */

@@ -12,7 +12,7 @@ import java.io.Serial;
  * without the generic map call and skip the literal dotted keys ({@code "usr.name"}) it would
  * try at every level when the object has none.
  */
-final class EventObject extends ObjectNode {
+class EventObject extends ObjectNode {
 
     @Serial private static final long serialVersionUID = 1L;
 

@@ -29,6 +29,9 @@ public final class FieldRef {
         throw new IllegalArgumentException("'" + v + "' is neither a reserved attribute (host, service, source, status) nor an attribute (write @" + v + ")");
     }
 
+    /** The attribute's path, or null for a reserved attribute. */
+    public AttributePath path() { return path; }
+
     /** As written: {@code @usr.name} or {@code host}. */
     public String name() { return name; }
 

@@ -169,6 +169,7 @@ public final class SignalAggregator {
         }
         dirty.clear();
         sampleTrees.clear();
+        completed.clear();
         return out;
     }
 
@@ -192,8 +193,19 @@ public final class SignalAggregator {
 
     private ObjectNode sample(LogEvent e) {
         ObjectNode tree = sampleTrees.get(e);
-        if (tree == null) sampleTrees.put(e, tree = LogEventJson.toTree(e));
+        if (tree == null) sampleTrees.put(e, tree = LogEventJson.toTree(complete(e)));
         return tree;
+    }
+
+    /** Events completed in this drain: one decoded with a projection is decoded whole once for all its uses. */
+    private final IdentityHashMap<LogEvent, LogEvent> completed = new IdentityHashMap<>();
+
+    /** {@code e} with all its attributes: samples, titles and process trees show the whole event, not what rules read. */
+    private LogEvent complete(LogEvent e) {
+        if (!LogEventJson.projected(e)) return e;
+        LogEvent full = completed.get(e);
+        if (full == null) completed.put(e, full = LogEventJson.complete(e));
+        return full;
     }
 
     private Signal toSignal(Open s, long now) {
@@ -215,7 +227,7 @@ public final class SignalAggregator {
 
     private Signal render(Open s, long now) {
         DetectionRule r = s.rule;
-        LogEvent sample = s.first;
+        LogEvent sample = complete(s.first);
         LinkedHashSet<String> tagSet = new LinkedHashSet<>(renderAll(r.tags(), sample));
         tagSet.add("rule:" + r.id());
         if (!sample.source().isEmpty()) tagSet.add("source:" + sample.source());

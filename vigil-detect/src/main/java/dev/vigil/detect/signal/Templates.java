@@ -27,6 +27,20 @@ public final class Templates {
 
     public static boolean hasPlaceholder(String s) { return s != null && s.contains("{{"); }
 
+    /** The attribute paths the placeholders of {@code template} read. */
+    public static java.util.List<dev.vigil.detect.event.AttributePath> attributePaths(String template) {
+        java.util.List<dev.vigil.detect.event.AttributePath> out = new java.util.ArrayList<>();
+        if (!hasPlaceholder(template)) return out;
+        for (int i = 0; ; ) {
+            int open = template.indexOf("{{", i);
+            int close = open < 0 ? -1 : template.indexOf("}}", open);
+            if (close < 0) return out;
+            FieldRef field = field(template.substring(open + 2, close).trim());
+            if (field != null && field.path() != null) out.add(field.path());
+            i = close + 2;
+        }
+    }
+
     public static String render(String template, LogEvent e) {
         if (!hasPlaceholder(template)) return template;
         StringBuilder out = new StringBuilder(template.length() + 32);

@@ -377,4 +377,57 @@ class DetectionEngineTest {
         assertThat(signals).filteredOn(s -> s.entities().hosts().contains("web-2"))
                 .hasSize(2).allSatisfy(s -> assertThat(s.entities().containers()).containsExactly("billing"));
     }
+
+    static final String TEMPLATED_SEVERITY = """
+            id: agent-alert
+            name: Agent alert {{@alert.rule.id}}
+            method: match
+            queries:
+              - query: source:vigil-agent @evt.name:exec
+                groupByFields: [host]
+            cases:
+              - status: '{{@alert.rule.severity}}'
+            """;
+
+    /**
+     * The projection is what rules, suppressions and severity placeholders read: detecting on
+     * events decoded with it gives exactly the signals of events decoded whole, and the signals'
+     * samples and process trees have all of each event, not only what the rules read.
+     */
+    @Test
+    void eventsDecodedWithTheProjectionDetectAsWholeOnes() {
+        DetectionEngine projected = engine(BRUTE_FORCE, MINER, NEW_SOURCE_IP, TEMPLATED_SEVERITY);
+        DetectionEngine whole = engine(BRUTE_FORCE, MINER, NEW_SOURCE_IP, TEMPLATED_SEVERITY);
+        List<Suppression> sups = List.of(new Suppression("sup-1", "staging", "", null, "@container.image.tag:staging", null, true, "alice", 0, 0));
+        projected.setSuppressions(sups);
+        whole.setSuppressions(sups);
+        assertThat(projected.projection().paths()).contains("usr.name", "network.client.ip", "process.comm", "container.image.tag",
+                "alert.rule.severity").doesNotContain("process.argv", "process.ancestors.comm");
+
+        List<dev.vigil.detect.event.LogEvent> events = new ArrayList<>();
+        for (int i = 0; i < 30; i++) events.add(ssh(T0 + i * 1000, "failure", "root", "203.0.113.9"));
+        for (int i = 0; i < 20; i++) {
+            var e = exec(T0 + i * 500, "web-" + (i % 2), "shop", "acme/web", "/tmp/xmrig");
+            ((com.fasterxml.jackson.databind.node.ObjectNode) e.attributes()).putObject("alert").putObject("rule").put("severity", i < 10 ? "low" : "critical");
+            if (i % 5 == 0) ((com.fasterxml.jackson.databind.node.ObjectNode) e.attributes().get("container").get("image")).put("tag", "staging");
+            events.add(e);
+        }
+        events.sort(java.util.Comparator.comparingLong(dev.vigil.detect.event.LogEvent::time));
+        for (var e : events) {
+            byte[] stored = dev.vigil.detect.event.LogEventJson.toBytes(e);
+            var p = dev.vigil.detect.event.LogEventJson.fromJson(stored, projected.projection());
+            assertThat(dev.vigil.detect.event.LogEventJson.projected(p)).isTrue();
+            assertThat(p.attributes().path("process").has("argv")).isFalse();
+            projected.process(p);
+            whole.process(dev.vigil.detect.event.LogEventJson.fromJson(stored));
+        }
+        List<Signal> a = projected.drainSignals(T0), b = whole.drainSignals(T0);
+        assertThat(a).isNotEmpty().isEqualTo(b);
+        assertThat(a).anySatisfy(sig -> {
+            assertThat(sig.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(sig.samples().getFirst().path("attributes").path("process").path("argv").size()).isEqualTo(2);
+            assertThat(sig.processTree()).isEqualTo(b.get(a.indexOf(sig)).processTree());
+        });
+        assertThat(projected.drainSuppressedCounts()).isEqualTo(whole.drainSuppressedCounts()).containsEntry("sup-1", 8L); // 4 staging execs, each detected by two rules
+    }
 }

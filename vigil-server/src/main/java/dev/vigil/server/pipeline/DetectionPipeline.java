@@ -321,7 +321,8 @@ public final class DetectionPipeline implements AutoCloseable {
         for (byte[] json : b.events()) {
             LogEvent e;
             try {
-                e = LogEventJson.fromJson(json);
+                // only what the rules read is decoded; a signal's samples are decoded whole when drained
+                e = LogEventJson.fromJson(json, engine.projection());
             } catch (IllegalArgumentException x) {
                 undecodable.increment();
                 continue;

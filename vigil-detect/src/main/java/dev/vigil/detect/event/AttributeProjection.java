@@ -1,0 +1,89 @@
+package dev.vigil.detect.event;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The attribute paths a consumer reads, as a tree of path segments: what a projected decode
+ * ({@link LogEventJson#fromJson(byte[], AttributeProjection)}) keeps of an event's attributes.
+ * Detection reads a few dozen paths of events whose stored form averages kilobytes (an agent
+ * event carries its whole process ancestry); a decode that builds only what those paths reach
+ * and skips the rest costs a fraction of a full one.
+ *
+ * <p>Exact for the paths it was made of: every {@link AttributePath} in it finds in the projected
+ * attributes exactly the nodes it finds in the full ones, through arrays and literal dotted keys
+ * ({@code "usr.name": "x"}) alike. A node where some path ends is kept whole, so a path that
+ * names an object or an array sees all of it.
+ *
+ * <p>Immutable; {@link #ALL} keeps everything.
+ */
+public final class AttributeProjection {
+
+    /** Keeps every attribute: the full decode. */
+    public static final AttributeProjection ALL = new AttributeProjection(null, Set.of());
+
+    /** One segment of the tree: its children by key, and whether some path ends here. */
+    static final class Node {
+        private final Map<String, Node> children = new HashMap<>();
+        private boolean end;
+
+        /**
+         * The node reached by the key {@code key} of an object at this node, or null when no path
+         * goes there: a plain key is one segment, a dotted key is several ({@code "file.path"}).
+         */
+        Node child(String key) {
+            Node n = children.get(key);
+            if (n != null || key.indexOf('.') < 0) return n;
+            n = this;
+            for (String s : key.split("\\.", -1)) {
+                n = n.children.get(s);
+                if (n == null) return null;
+            }
+            return n;
+        }
+
+        /** Whether some path ends here: the node is kept whole. */
+        boolean end() { return end; }
+    }
+
+    private final Node root;
+    private final Set<String> paths;
+
+    private AttributeProjection(Node root, Set<String> paths) {
+        this.root = root;
+        this.paths = paths;
+    }
+
+    /** The projection that keeps what {@code paths} reach. */
+    public static AttributeProjection of(Collection<AttributePath> paths) {
+        Node root = new Node();
+        Set<String> dotted = new TreeSet<>();
+        for (AttributePath p : paths) {
+            dotted.add(p.dotted());
+            Node n = root;
+            for (String s : p.dotted().split("\\.", -1)) n = n.children.computeIfAbsent(s, k -> new Node());
+            n.end = true;
+        }
+        return new AttributeProjection(root, Set.copyOf(dotted));
+    }
+
+    /** Whether this keeps every attribute. */
+    public boolean all() { return root == null; }
+
+    /** The tree's root (the {@code attributes} object); null for {@link #ALL}. */
+    Node root() { return root; }
+
+    /** The paths this was made of, sorted; empty for {@link #ALL}. */
+    public Set<String> paths() { return paths; }
+
+    @Override public boolean equals(Object o) {
+        return o instanceof AttributeProjection p && p.all() == all() && p.paths.equals(paths);
+    }
+
+    @Override public int hashCode() { return all() ? 1 : paths.hashCode(); }
+
+    @Override public String toString() { return all() ? "AttributeProjection[all]" : "AttributeProjection" + paths; }
+}
