@@ -228,7 +228,9 @@ public final class LogEventJson {
                     case "attributes" -> {
                         if (v == JsonToken.START_OBJECT) {
                             ProjectedAttributes a = new ProjectedAttributes(EventNodes.INSTANCE, json);
+                            a.start = (int) p.currentTokenLocation().getByteOffset();
                             project(p, a, projection.root());
+                            a.end = (int) p.currentLocation().getByteOffset(); // just past the closing brace
                             attributes = a;
                         } else {
                             p.skipChildren();
@@ -259,6 +261,15 @@ public final class LogEventJson {
         // the reserved attributes are the event's own (whatever made it from the decoded one); the attributes all of them
         return new LogEvent(e.id(), e.time(), e.host(), e.source(), e.service(), e.status(), e.message(), e.tags(),
                 fromJson(p.json).attributes());
+    }
+
+    /**
+     * {@code e} in its stored form as a signal sample: {@link #toTree} of {@link #complete}. For an
+     * event read with a projection the tree is made only if something reads it; written as JSON,
+     * it copies the attributes' stored text (see {@link SampleNode}).
+     */
+    public static ObjectNode sampleTree(LogEvent e) {
+        return e.attributes() instanceof ProjectedAttributes p ? new SampleNode(e, p) : toTree(e);
     }
 
     /** Whether {@code e} was read with a projection (its attributes are not all there; see {@link #complete}). */

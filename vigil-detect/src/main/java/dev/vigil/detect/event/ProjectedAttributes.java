@@ -16,6 +16,9 @@ final class ProjectedAttributes extends EventObject {
     /** The event's stored form, as given to the decode (not copied: the caller hands it over). */
     final transient byte[] json;
 
+    /** Where the {@code attributes} object's text is in {@link #json} ({@code end} exclusive); -1 when it has none. Set by the decode. */
+    transient int start = -1, end = -1;
+
     ProjectedAttributes(JsonNodeFactory nodes, byte[] json) {
         super(nodes);
         this.json = json;

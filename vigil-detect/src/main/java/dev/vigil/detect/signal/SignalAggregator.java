@@ -193,7 +193,7 @@ public final class SignalAggregator {
 
     private ObjectNode sample(LogEvent e) {
         ObjectNode tree = sampleTrees.get(e);
-        if (tree == null) sampleTrees.put(e, tree = LogEventJson.toTree(complete(e)));
+        if (tree == null) sampleTrees.put(e, tree = LogEventJson.sampleTree(e));
         return tree;
     }
 

@@ -130,6 +130,29 @@ class ProjectedDecodeTest {
         };
     }
 
+    /** A sample of a projected event is the whole event's tree, whether written as JSON (without a decode) or read. */
+    @Test
+    void samplesOfProjectedEventsAreTheWholeEvents() throws Exception {
+        var mapper = LogEventJson.mapper();
+        AttributeProjection p = AttributeProjection.of(List.of(AttributePath.of("usr.name")));
+        for (String json : EVENTS) {
+            LogEvent whole = LogEventJson.fromJson(bytes(json));
+            ObjectNode expected = LogEventJson.toTree(whole);
+            // written first: the attributes' text is copied as stored
+            ObjectNode written = LogEventJson.sampleTree(LogEventJson.fromJson(bytes(json), p));
+            assertThat(mapper.readTree(mapper.writeValueAsString(written))).as(json).isEqualTo(expected);
+            assertThat(mapper.readTree(mapper.writeValueAsBytes(mapper.createArrayNode().add(written))).get(0)).isEqualTo(expected);
+            // read first, and made into a tree by value
+            ObjectNode read = LogEventJson.sampleTree(LogEventJson.fromJson(bytes(json), p));
+            assertThat(read.path("attributes")).isEqualTo(expected.path("attributes"));
+            assertThat(read).isEqualTo(expected);
+            assertThat(expected).isEqualTo(read);
+            assertThat((JsonNode) mapper.valueToTree(LogEventJson.sampleTree(LogEventJson.fromJson(bytes(json), p)))).isEqualTo(expected);
+        }
+        LogEvent plain = LogEventJson.fromJson(bytes(EVENTS.getFirst()));
+        assertThat(LogEventJson.sampleTree(plain)).isEqualTo(LogEventJson.toTree(plain));
+    }
+
     @Test
     void malformedInputIsRefusedAsByTheWholeDecode() {
         AttributeProjection p = AttributeProjection.of(List.of(AttributePath.of("usr.name")));
