@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Reproduces the "Backend detection" section of docs/benchmarks.md: JMH DetectionBenchmark (events/s
 # on one thread through DetectionEngine over an agent/sshd/JSON mix, 8 default rules and 100 mixed
-# rules side by side, the events as normalised and as decoded from the event log; bytes per event
-# with -prof gc; then decode and detection together, and decode alone), DetectionCost (decode and
-# detection timed apart per event, detection on a just-decoded event and on a cold one), GroupKeyMemory (heap per active
+# rules side by side, the events as normalised, as decoded from the event log with the rules'
+# projection and decoded whole; bytes per event with -prof gc; then decode and detection together,
+# and decode alone, projected and whole), DetectionCost (decode and detection timed apart per event,
+# projected and whole, and detection on a cold event), GroupKeyMemory (heap per active
 # group key per method, and the counted maxGroupsPerRule bound), then IntakeHarness (a real
 # VigilServer fed over HTTP for 20 s: accepted events/s end to end and per core of server CPU).
 # About 9 minutes on a 2-core machine (build excluded). No root needed.
@@ -37,7 +38,7 @@ echo "detect-bench: JMH DetectionBenchmark -> $results/detect-$stamp.txt" >&2
   -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc -rf json -rff "$results/detect-$stamp.json" "$@" \
   | tee -a "$results/detect-$stamp.txt" | sed -n -e '/^# rules/p' -e '/^# [0-9]* passes/p' -e '/^# default rules/p' -e '/^Benchmark /,$p'
 echo "detect-bench: JMH DetectionBenchmark.decodeAndProcess -> $results/detect-decode-$stamp.txt" >&2
-"$JAVA_HOME/bin/java" -cp "$cp" org.openjdk.jmh.Main 'DetectionBenchmark\.(decodeAndProcess|decodeOnly)$' -p input=decoded \
+"$JAVA_HOME/bin/java" -cp "$cp" org.openjdk.jmh.Main 'DetectionBenchmark\.(decodeAndProcess|decodeOnly)$' -p input=decoded,whole \
   -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc -rf json -rff "$results/detect-decode-$stamp.json" "$@" \
   | tee -a "$results/detect-decode-$stamp.txt" | sed -n -e '/^Benchmark /,$p'
 

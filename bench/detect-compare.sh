@@ -14,7 +14,10 @@
 # on their own engine (vigil-detect and the rest of their lib/), as the replay is, so the harness
 # is the same and only the engine differs. Inputs (DetectionBenchmark's @Param input):
 # "normalized", the normalisers' events (what the benchmark always measured), and "decoded", the
-# events decoded from the event log's form as the server's pipeline gets them.
+# events decoded from the event log's form as the server's pipeline gets them: with the engine's
+# projection, or whole on a baseline from before projections (8d446fa and older), so there the
+# two builds differ in what they decode too. "whole" (decoded whole on both) can be named in
+# VIGIL_COMPARE_INPUTS.
 #
 # The baseline is exported with git archive into a temporary directory and built there
 # (./mvnw -o: the local repository must already hold the dependencies). Output: one line per
