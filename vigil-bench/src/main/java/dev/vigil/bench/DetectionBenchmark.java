@@ -98,6 +98,8 @@ public class DetectionBenchmark {
 
     private LogEvent[] events;
     private byte[][] stored;
+    /** {@code input} is {@code whole}: decoded whole, not with the projection (decided once, not per event). */
+    private boolean whole;
     private DetectionEngine engine;
     private long base;
     private long seq;
@@ -110,6 +112,7 @@ public class DetectionBenchmark {
         events = BackendMix.events(SEED);
         List<DetectionRule> rs = BackendMix.rules(rules);
         engine = new DetectionEngine(rs);
+        whole = input.equals("whole");
         switch (input) {
             case "normalized" -> {}
             case "decoded" -> events = BackendMix.decoded(stored = BackendMix.stored(events), engine);
@@ -189,7 +192,7 @@ public class DetectionBenchmark {
 
     /** One stored event decoded as {@link #input} says: with the engine's projection, or whole. */
     private LogEvent decode(byte[] json) {
-        return input.equals("whole") ? dev.vigil.detect.event.LogEventJson.fromJson(json) : BackendMix.decode(json, engine);
+        return whole ? dev.vigil.detect.event.LogEventJson.fromJson(json) : BackendMix.decode(json, engine);
     }
 
     /** The re-stamping alone (a new event per event), to tell the harness's share of time and allocation apart. */

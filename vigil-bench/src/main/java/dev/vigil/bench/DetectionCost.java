@@ -92,17 +92,17 @@ public final class DetectionCost {
 
         System.out.printf(Locale.ROOT, "# DetectionCost: %d rules, %d events in the mix (%.0f B stored on average), %d s x %d rounds after %d s warm-up; timer %d ns per read, subtracted%n",
                 rules, stored.length, (double) bytes / stored.length, seconds, rounds, warmup, timer);
-        timePipeline(projected, stored, true, warmup, threads, timer);
-        timePipeline(whole, stored, false, warmup, threads, timer);
-        timeCold(cold, decoded, warmup, threads, timer);
+        time(projected, Mode.PROJECTED, stored, decoded, warmup, threads, timer);
+        time(whole, Mode.WHOLE, stored, decoded, warmup, threads, timer);
+        time(cold, Mode.COLD, stored, decoded, warmup, threads, timer);
         System.out.println("round  mode       events     decode ns/ev  detect ns/ev  detection events/s per core  thread CPU ns/ev  load");
         long[][] ns = new long[5][rounds]; // decode and detection of projected and whole, detection of cold
         for (int r = 1; r <= rounds; r++) {
-            Totals p = timePipeline(projected, stored, true, seconds, threads, timer);
+            Totals p = time(projected, Mode.PROJECTED, stored, decoded, seconds, threads, timer);
             print(r, "projected", p);
-            Totals w = timePipeline(whole, stored, false, seconds, threads, timer);
+            Totals w = time(whole, Mode.WHOLE, stored, decoded, seconds, threads, timer);
             print(r, "whole", w);
-            Totals c = timeCold(cold, decoded, seconds, threads, timer);
+            Totals c = time(cold, Mode.COLD, stored, decoded, seconds, threads, timer);
             print(r, "cold", c);
             ns[0][r - 1] = p.decodeNanos / p.events;
             ns[1][r - 1] = p.detectNanos / p.events;
@@ -119,7 +119,18 @@ public final class DetectionCost {
 
     private static long perSecond(long nanos) { return 1_000_000_000L / Math.max(1, nanos); }
 
-    private static Totals timePipeline(Run run, byte[][] stored, boolean projection, long seconds, ThreadMXBean threads, long timer) {
+    /** Where each timed event comes from. */
+    private enum Mode {
+        /** Decoded from its stored form with the engine's projection, as the server's pipeline does. */
+        PROJECTED,
+        /** Decoded whole from its stored form, as the pipeline did before projections. */
+        WHOLE,
+        /** Taken pre-decoded from an array: cold in memory. */
+        COLD
+    }
+
+    /** Runs {@code run}'s engine for {@code seconds}, timing the decode (none for {@link Mode#COLD}) and the detection of each event apart. */
+    private static Totals time(Run run, Mode mode, byte[][] stored, LogEvent[] decoded, long seconds, ThreadMXBean threads, long timer) {
         long decode = 0, detect = 0, n = 0;
         long cpu0 = threads.getCurrentThreadCpuTime();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -127,35 +138,21 @@ public final class DetectionCost {
         do {
             for (int k = 0; k < 1000; k++) {
                 long t0 = System.nanoTime();
-                LogEvent e = projection ? BackendMix.decode(stored[run.next], engine) : LogEventJson.fromJson(stored[run.next]);
+                LogEvent e = switch (mode) {
+                    case PROJECTED -> BackendMix.decode(stored[run.next], engine);
+                    case WHOLE -> LogEventJson.fromJson(stored[run.next]);
+                    case COLD -> decoded[run.next];
+                };
                 long t1 = System.nanoTime();
                 engine.process(DetectionBenchmark.restamp(e, run.time()));
                 run.advance(stored.length);
                 long t2 = System.nanoTime();
-                decode += t1 - t0 - timer;
+                if (mode != Mode.COLD) decode += t1 - t0 - timer;
                 detect += t2 - t1 - timer;
                 n++;
             }
         } while (System.nanoTime() < end);
         return new Totals(n, decode, detect, threads.getCurrentThreadCpuTime() - cpu0);
-    }
-
-    private static Totals timeCold(Run run, LogEvent[] events, long seconds, ThreadMXBean threads, long timer) {
-        long detect = 0, n = 0;
-        long cpu0 = threads.getCurrentThreadCpuTime();
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        DetectionEngine engine = run.engine;
-        do {
-            for (int k = 0; k < 1000; k++) {
-                long t1 = System.nanoTime();
-                engine.process(DetectionBenchmark.restamp(events[run.next], run.time()));
-                run.advance(events.length);
-                long t2 = System.nanoTime();
-                detect += t2 - t1 - timer;
-                n++;
-            }
-        } while (System.nanoTime() < end);
-        return new Totals(n, 0, detect, threads.getCurrentThreadCpuTime() - cpu0);
     }
 
     /** The cost of one {@link System#nanoTime} read, as seen between two reads (median of many). */

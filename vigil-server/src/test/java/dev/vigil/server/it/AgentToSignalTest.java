@@ -45,8 +45,7 @@ class AgentToSignalTest {
     void aProcessOnThisHostBecomesOneSignalWithItsContext() throws Exception {
         SensorMachine.require();
         String marker = "vigil-e2e-" + UUID.randomUUID();
-        Files.createDirectories(dir.resolve("policies"));
-        Files.writeString(dir.resolve("policies/e2e.policy"), """
+        String policy = """
                 rules:
                   - id: e2e_marker
                     description: Marker process ran
@@ -54,14 +53,9 @@ class AgentToSignalTest {
                     severity: high
                     triage: It is the end-to-end test.
                     tags: {tactic: TA0002, technique: T1059.004}
-                """.formatted(marker));
+                """.formatted(marker);
         try (VigilServer server = VigilServer.start(ServerConfig.defaults(dir.resolve("server")).withPort(0))) {
-            String key = Files.readString(dir.resolve("server").resolve(VigilServer.INITIAL_KEY_FILE)).trim();
-            ShipperConfig shipping = ShipperConfig.of(URI.create("http://127.0.0.1:" + server.port()), key)
-                    .withStateDir(dir.resolve("agent"));
-            try (Agent agent = Agent.start(AgentConfig.defaults().withSensor(SensorConfig.defaults())
-                    .withPolicies(List.of(dir.resolve("policies")), false).withShipping(shipping, ShipMode.ALERTS), (RuleEngine.Match m) -> { })) {
-                Thread.sleep(500);
+            try (Agent agent = agentShippingTo(server, policy)) {
                 List<Long> latencies = new ArrayList<>();
                 for (int i = 1; i <= 20; i++) {
                     long t0 = System.nanoTime();
@@ -96,22 +90,15 @@ class AgentToSignalTest {
     void whatAnAlertedShellStartedShowsUnderItInTheProcessTree() throws Exception {
         SensorMachine.require();
         String marker = "vigil-e2e-tree-" + UUID.randomUUID();
-        Files.createDirectories(dir.resolve("policies"));
-        Files.writeString(dir.resolve("policies/e2e.policy"), """
+        String policy = """
                 rules:
                   - id: e2e_shell
                     description: Marked shell ran
                     expression: exec.file.name in ["sh", "dash", "bash"] && exec.argv in ["%s-shell"]
                     severity: high
-                """.formatted(marker));
+                """.formatted(marker);
         try (VigilServer server = VigilServer.start(ServerConfig.defaults(dir.resolve("server")).withPort(0))) {
-            String key = Files.readString(dir.resolve("server").resolve(VigilServer.INITIAL_KEY_FILE)).trim();
-            ShipperConfig shipping = ShipperConfig.of(URI.create("http://127.0.0.1:" + server.port()), key)
-                    .withStateDir(dir.resolve("agent"));
-            // the default: alerts only, and what an alerted process does next (the agent follows it)
-            try (Agent agent = Agent.start(AgentConfig.defaults().withSensor(SensorConfig.defaults())
-                    .withPolicies(List.of(dir.resolve("policies")), false).withShipping(shipping, ShipMode.ALERTS), (RuleEngine.Match m) -> { })) {
-                Thread.sleep(500);
+            try (Agent agent = agentShippingTo(server, policy)) {
                 new ProcessBuilder("/bin/sh", "-c", "/bin/echo " + marker + "-child; /bin/true; sleep 0.2", marker + "-shell")
                         .start().waitFor(10, TimeUnit.SECONDS);
                 await().atMost(Duration.ofSeconds(20)).until(() -> shellSignal(server).isPresent());
@@ -141,13 +128,29 @@ class AgentToSignalTest {
                 .findFirst();
     }
 
-    private static Optional<Signal> shellSignal(VigilServer server) {
-        return server.store().signals().search(SignalQuery.builder().rule("vigil-agent-alerts").build()).items().stream()
-                .filter(s -> s.tags().contains("agent_rule:e2e_shell")).findFirst();
+    /**
+     * A real agent on this host with {@code policy}, shipping to {@code server} with the agent's
+     * default shipping: alerts only, and what an alerted process does next (the agent follows it).
+     */
+    private Agent agentShippingTo(VigilServer server, String policy) throws Exception {
+        Files.createDirectories(dir.resolve("policies"));
+        Files.writeString(dir.resolve("policies/e2e.policy"), policy);
+        String key = Files.readString(dir.resolve("server").resolve(VigilServer.INITIAL_KEY_FILE)).trim();
+        ShipperConfig shipping = ShipperConfig.of(URI.create("http://127.0.0.1:" + server.port()), key)
+                .withStateDir(dir.resolve("agent"));
+        Agent agent = Agent.start(AgentConfig.defaults().withSensor(SensorConfig.defaults())
+                .withPolicies(List.of(dir.resolve("policies")), false).withShipping(shipping, ShipMode.ALERTS), (RuleEngine.Match m) -> { });
+        Thread.sleep(500); // the sensor's programs attached
+        return agent;
     }
 
-    private static Optional<Signal> signal(VigilServer server) {
+    private static Optional<Signal> shellSignal(VigilServer server) { return agentSignal(server, "e2e_shell"); }
+
+    private static Optional<Signal> signal(VigilServer server) { return agentSignal(server, "e2e_marker"); }
+
+    /** The signal of the agent's alerts from agent rule {@code ruleId}. */
+    private static Optional<Signal> agentSignal(VigilServer server, String ruleId) {
         return server.store().signals().search(SignalQuery.builder().rule("vigil-agent-alerts").build()).items().stream()
-                .filter(s -> s.tags().contains("agent_rule:e2e_marker")).findFirst();
+                .filter(s -> s.tags().contains("agent_rule:" + ruleId)).findFirst();
     }
 }
