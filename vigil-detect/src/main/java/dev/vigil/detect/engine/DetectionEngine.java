@@ -5,7 +5,6 @@ import dev.vigil.detect.event.AttributeProjection;
 import dev.vigil.detect.event.EventCache;
 import dev.vigil.detect.event.FieldRef;
 import dev.vigil.detect.event.LogEvent;
-import dev.vigil.detect.query.Clause;
 import dev.vigil.detect.query.Query;
 import dev.vigil.detect.rule.DetectionRule;
 import dev.vigil.detect.rule.DetectionRule.RuleQuery;
@@ -76,7 +75,10 @@ public final class DetectionEngine {
         public int groups() { return family.detector.groups(); }
     }
 
-    private record ActiveSuppression(Suppression suppression, Query query, LongAdder count) {}
+    /** A suppression in force, its query bound to the engine's {@link EventCache} (terms shared with the rules'). */
+    private record ActiveSuppression(Suppression suppression, Query query, Query.Bound bound, LongAdder count) {
+        ActiveSuppression bind(EventCache cache) { return new ActiveSuppression(suppression, query, query.bind(cache), count); }
+    }
 
     private final StateBackend backend;
     private final EngineLimits limits;
@@ -150,6 +152,7 @@ public final class DetectionEngine {
         for (SourceBucket b : frozen.values()) b.bind(fresh);
         anyList.bind(fresh);
         aggregator.bind(fresh);
+        this.suppressions = suppressions.stream().map(x -> x.bind(fresh)).toList();
         this.cache = fresh;
         this.rules = next;
         this.families = fams.toArray(RuleFamily[]::new);
@@ -167,25 +170,13 @@ public final class DetectionEngine {
     public AttributeProjection projection() { return projection; }
 
     private AttributeProjection project() {
+        // the cache has the paths of the rules, the entities and the suppressions (all bound to it); severities read events directly
         Map<String, AttributePath> paths = new LinkedHashMap<>();
         for (AttributePath p : cache.paths()) paths.put(p.dotted(), p);
-        for (ActiveSuppression s : suppressions) attributePaths(s.query.clause(), paths);
         for (Compiled c : rules.values()) {
             for (var k : c.rule.cases()) for (AttributePath p : Templates.attributePaths(k.status())) paths.putIfAbsent(p.dotted(), p);
         }
         return AttributeProjection.of(paths.values());
-    }
-
-    private static void attributePaths(Clause c, Map<String, AttributePath> out) {
-        switch (c) {
-            case Clause.And a -> a.operands().forEach(o -> attributePaths(o, out));
-            case Clause.Or o -> o.operands().forEach(x -> attributePaths(x, out));
-            case Clause.Not n -> attributePaths(n.operand(), out);
-            case Clause.FieldIs f -> { if (f.field() instanceof Clause.Attribute a) out.computeIfAbsent(a.path(), AttributePath::of); }
-            case Clause.Exists e -> { if (e.field() instanceof Clause.Attribute a) out.computeIfAbsent(a.path(), AttributePath::of); }
-            case Clause.All a -> {}
-            case Clause.Text t -> {}
-        }
     }
 
     /**
@@ -264,7 +255,8 @@ public final class DetectionEngine {
         for (Suppression s : list) {
             if (!s.enabled()) continue;
             LongAdder count = suppressedCounts.computeIfAbsent(s.id(), k -> new LongAdder());
-            out.add(new ActiveSuppression(s, Query.parse(s.query()), count));
+            Query q = Query.parse(s.query());
+            out.add(new ActiveSuppression(s, q, q.bind(cache), count));
         }
         this.suppressions = out;
         this.projection = project();
@@ -438,7 +430,7 @@ public final class DetectionEngine {
         for (ActiveSuppression s : suppressions) {
             Suppression sup = s.suppression;
             if ((sup.ruleId() == null || sup.ruleId().isEmpty() || sup.ruleId().equals(c.rule.id()))
-                    && sup.activeAt(e.time()) && s.query.matches(e)) {
+                    && sup.activeAt(e.time()) && s.bound.matches(cache)) {
                 s.count.increment();
                 c.stats.suppressed.increment();
                 return;

@@ -79,11 +79,5 @@ public final class AttributeProjection {
     /** The paths this was made of, sorted; empty for {@link #ALL}. */
     public Set<String> paths() { return paths; }
 
-    @Override public boolean equals(Object o) {
-        return o instanceof AttributeProjection p && p.all() == all() && p.paths.equals(paths);
-    }
-
-    @Override public int hashCode() { return all() ? 1 : paths.hashCode(); }
-
     @Override public String toString() { return all() ? "AttributeProjection[all]" : "AttributeProjection" + paths; }
 }
