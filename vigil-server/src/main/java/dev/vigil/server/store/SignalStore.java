@@ -1,6 +1,7 @@
 package dev.vigil.server.store;
 
 import dev.vigil.detect.signal.ArchiveReason;
+import dev.vigil.detect.signal.Entities;
 import dev.vigil.detect.signal.Severity;
 import dev.vigil.detect.signal.Signal;
 import dev.vigil.detect.signal.SignalChange;
@@ -99,8 +100,10 @@ public final class SignalStore {
      * Stores what the engine produced since the last checkpoint, and the checkpoint, in one
      * transaction: either all of it is stored or none of it is. A new signal is inserted as open,
      * unassigned, with a {@code created} history entry; a known one has its engine-owned fields
-     * replaced by the update's and keeps its triage. If {@code updates} holds a signal twice, the
-     * later one wins.
+     * replaced by the update's and keeps its triage; its entity rows become the update's entities
+     * (only the new values are written when they add to what this store last wrote for the signal,
+     * as the engine's do), their {@code last_seen} following the signal's within
+     * {@link #ENTITY_LAST_SEEN_STEP_MILLIS}. If {@code updates} holds a signal twice, the later one wins.
      *
      * @throws StoreException if the database refused any part; nothing was stored
      */
@@ -112,6 +115,8 @@ public final class SignalStore {
             long now = db.now();
             Set<String> known = existingIds(h, byId.keySet());
             PreparedBatch merge = h.prepareBatch(MERGE);
+            PreparedBatch touchEntities = h.prepareBatch(
+                    "UPDATE signal_entities SET last_seen = :lastSeen WHERE signal_id = :id AND last_seen < :stale");
             PreparedBatch dropEntities = h.prepareBatch("DELETE FROM signal_entities WHERE signal_id = :id");
             PreparedBatch insert = h.prepareBatch(INSERT);
             PreparedBatch created = h.prepareBatch(INSERT_HISTORY);
@@ -119,9 +124,11 @@ public final class SignalStore {
                     "INSERT INTO signal_entities (signal_id, kind, value, last_seen) VALUES (:id, :kind, :value, :lastSeen)");
             for (Signal s : byId.values()) {
                 long updatedAt = s.updatedAt() > 0 ? s.updatedAt() : now;
-                if (known.contains(s.id())) {
+                boolean isKnown = known.contains(s.id());
+                if (isKnown) {
                     SignalRows.bindActivity(merge, s).bind("updatedAt", updatedAt).add();
-                    dropEntities.bind("id", s.id()).add();
+                    touchEntities.bind("id", s.id()).bind("lastSeen", s.lastSeen())
+                            .bind("stale", s.lastSeen() - ENTITY_LAST_SEEN_STEP_MILLIS).add();
                 } else {
                     long createdAt = s.createdAt() > 0 ? s.createdAt() : now;
                     SignalRows.bindActivity(insert, s)
@@ -134,18 +141,59 @@ public final class SignalStore {
                     bindChange(created, new SignalChange(s.id(), createdAt, ENGINE_ACTOR, CREATED, null,
                             SignalStatus.OPEN.id(), null)).add();
                 }
+                // the engine's entities of a signal only grow: when this store wrote the signal's previous set
+                // (in this process) and the update holds all of it, only the new values get rows
+                Entities before = isKnown ? writtenEntities(s.id()) : null;
+                if (before != null && before == s.entities()) continue;
+                Entities after = SignalRows.entities(s);
+                boolean grows = before != null && grows(before, after);
+                if (isKnown && !grows) dropEntities.bind("id", s.id()).add();
                 for (EntityKind k : EntityKind.values()) {
-                    for (String v : new LinkedHashSet<>(k.valuesIn(SignalRows.entities(s)))) {
+                    Set<String> stored = grows ? new HashSet<>(k.valuesIn(before)) : Set.of();
+                    for (String v : new LinkedHashSet<>(k.valuesIn(after))) {
+                        if (stored.contains(v)) continue;
                         addEntities.bind("id", s.id()).bind("kind", k.id()).bind("value", v).bind("lastSeen", s.lastSeen()).add();
                     }
                 }
             }
-            for (PreparedBatch b : List.of(merge, dropEntities, insert, created, addEntities)) {
+            for (PreparedBatch b : List.of(merge, touchEntities, dropEntities, insert, created, addEntities)) {
                 if (b.size() > 0) b.execute();
             }
             storeCheckpoint(h, checkpoint, now);
             return null;
         });
+        synchronized (written) {
+            for (Signal s : byId.values()) if (s.entities() != null) written.put(s.id(), s.entities());
+        }
+    }
+
+    /**
+     * How far an entity row's {@code last_seen} may trail its signal's: a hot signal is stored at
+     * every commit (up to 100 a second), and rewriting its 20-odd entity rows each time was most
+     * of what a commit cost. Entity facets over a time range are then exact to this step.
+     */
+    static final long ENTITY_LAST_SEEN_STEP_MILLIS = 60_000;
+    /** Most signals whose last written entities {@link #written} remembers (the least recently written go first). */
+    private static final int WRITTEN_MAX = 100_000;
+
+    /** Per signal, the entities this store last wrote for it (by identity: the engine keeps the same object while they do not change). */
+    private final Map<String, Entities> written = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override protected boolean removeEldestEntry(Map.Entry<String, Entities> eldest) { return size() > WRITTEN_MAX; }
+    };
+
+    /** Whether every value of {@code before} is in {@code after}. */
+    private static boolean grows(Entities before, Entities after) {
+        for (EntityKind k : EntityKind.values()) {
+            List<String> b = k.valuesIn(before);
+            if (!b.isEmpty() && !new HashSet<>(k.valuesIn(after)).containsAll(b)) return false;
+        }
+        return true;
+    }
+
+    private Entities writtenEntities(String id) {
+        synchronized (written) {
+            return written.get(id);
+        }
     }
 
     private static Set<String> existingIds(Handle h, Set<String> ids) {

@@ -512,6 +512,37 @@ abstract class SignalStoreContract extends StoreTestCase {
     }
 
     @Test
+    void entityRowsFollowAGrowingSignalWithoutBeingRewritten() {
+        signals().applyEngineUpdates(List.of(signal("sig-1").host("web-1").seen(T0, T0).build()), DetectionCheckpoint.at(1));
+        // the engine's entities only grow: the new value gets a row, the others stay as written
+        signals().applyEngineUpdates(List.of(signal("sig-1").host("web-1", "web-2").entity(EntityKind.USER, "root")
+                .seen(T0, T0 + 10_000).count(2).build()), DetectionCheckpoint.at(2));
+        assertThat(signals().byEntity(EntityKind.HOST, "web-2", 10)).extracting(Signal::id).containsExactly("sig-1");
+        assertThat(signals().byEntity(EntityKind.USER, "root", 10)).extracting(Signal::id).containsExactly("sig-1");
+        assertThat(rows("signal_entities")).isEqualTo(3);
+
+        // an entity row's last activity trails the signal's by less than a step: a facet of the range after
+        // the row's time misses it until the signal has moved on by a step, then finds it
+        long justAfter = T0 + 10_000 + 1;
+        signals().applyEngineUpdates(List.of(signal("sig-1").host("web-1", "web-2").entity(EntityKind.USER, "root")
+                .seen(T0, T0 + 20_000).count(3).build()), DetectionCheckpoint.at(3));
+        assertThat(signals().facets(SignalQuery.builder().lastSeen(justAfter, null).build(), java.util.Set.of("host")).get("host"))
+                .isEmpty();
+        long later = T0 + 10_000 + SignalStore.ENTITY_LAST_SEEN_STEP_MILLIS + 1;
+        signals().applyEngineUpdates(List.of(signal("sig-1").host("web-1", "web-2").entity(EntityKind.USER, "root")
+                .seen(T0, later).count(4).build()), DetectionCheckpoint.at(4));
+        assertThat(signals().facets(SignalQuery.builder().lastSeen(justAfter, null).build(), java.util.Set.of("host")).get("host"))
+                .containsExactly(Map.entry("web-1", 1L), Map.entry("web-2", 1L));
+
+        // an update that drops a value (the engine never sends one) still leaves the rows equal to its entities
+        signals().applyEngineUpdates(List.of(signal("sig-1").host("web-2").seen(T0, later + 1).count(5).build()),
+                DetectionCheckpoint.at(5));
+        assertThat(signals().byEntity(EntityKind.HOST, "web-1", 10)).isEmpty();
+        assertThat(signals().byEntity(EntityKind.USER, "root", 10)).isEmpty();
+        assertThat(rows("signal_entities")).isEqualTo(1);
+    }
+
+    @Test
     void ruleNamesAreAsTheLatestSignalOfEachRuleHasThem() {
         signals().applyEngineUpdates(List.of(
                 signal("a").rule("r-1", "Old name").lastSeen(T0 - 9_000).build(),
