@@ -53,7 +53,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Commits happen as soon as signals changed, at most every {@code commitInterval}, and at
  * least every second otherwise (so the position moves even when nothing fires). Under load they
- * are spaced further, up to a second apart, so that storing signals takes at most about a fifth of
+ * are spaced further, up to five seconds apart, so that storing signals takes at most about a fifth of
  * the detection thread: each commit rewrites every signal that changed since the last one, and a
  * hot signal changes between any two. A commit of a few signals takes about a millisecond, so
  * under a light load the interval holds. Snapshots are
@@ -130,7 +130,7 @@ public final class DetectionPipeline implements AutoCloseable {
      * {@link #MAX_COMMIT_SPACING_MILLIS}). A quick commit (a few signals) keeps the configured interval.
      */
     private static final int COMMIT_SPACING = 4;
-    private static final long MAX_COMMIT_SPACING_MILLIS = 1000;
+    private static final long MAX_COMMIT_SPACING_MILLIS = 5000;
     /** How long the last commit took. */
     private long lastCommitMillis;
     private final Clock clock;
