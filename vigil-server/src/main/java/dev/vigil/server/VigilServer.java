@@ -305,6 +305,8 @@ public final class VigilServer implements AutoCloseable {
         det.put("discarded_uncommitted_events", pipeline.discardedUncommitted.sum());
         det.put("undecodable_records", pipeline.undecodable.sum());
         det.put("commits", pipeline.commits.sum());
+        det.put("last_commit_ms", pipeline.lastCommitMillis());
+        det.put("commit_spacing_ms", pipeline.commitSpacingMillis());
         // the state snapshot: how fresh it is, what it costs, and what the last start did with it
         ObjectNode snap = det.putObject("snapshot");
         snap.put("interval_ms", pipeline.snapshotInterval().toMillis());

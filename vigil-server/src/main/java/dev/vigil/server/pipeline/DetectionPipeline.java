@@ -131,8 +131,8 @@ public final class DetectionPipeline implements AutoCloseable {
      */
     private static final int COMMIT_SPACING = 4;
     private static final long MAX_COMMIT_SPACING_MILLIS = 5000;
-    /** How long the last commit took. */
-    private long lastCommitMillis;
+    /** How long the last commit took (read by the stats API). */
+    private volatile long lastCommitMillis;
     private final Clock clock;
     private final AtomicReference<Reload> pendingReload = new AtomicReference<>();
     private final ArrayDeque<long[]> rebuildMarks = new ArrayDeque<>();
@@ -305,7 +305,7 @@ public final class DetectionPipeline implements AutoCloseable {
                 long now = clock.millis();
                 // a commit rewrites every signal that changed since the last one, and a hot signal changes between
                 // any two: under load, commits every interval took 80% of the detection thread (100 rules), so space them
-                long interval = Math.max(commitInterval.toMillis(), Math.min(MAX_COMMIT_SPACING_MILLIS, COMMIT_SPACING * lastCommitMillis));
+                long interval = commitSpacingMillis();
                 if (now - lastCommit >= interval && (position != committedPosition || now - lastCommit >= 1000)) {
                     long t0 = System.nanoTime();
                     commit(now);
@@ -435,6 +435,14 @@ public final class DetectionPipeline implements AutoCloseable {
     }
 
     public DetectionEngine engine() { return engine; }
+
+    /** How long the last commit of signals took, in milliseconds. */
+    public long lastCommitMillis() { return lastCommitMillis; }
+
+    /** The least time between two commits now: the commit interval, or more when commits take long (see the class comment). */
+    public long commitSpacingMillis() {
+        return Math.max(commitInterval.toMillis(), Math.min(MAX_COMMIT_SPACING_MILLIS, COMMIT_SPACING * lastCommitMillis));
+    }
 
     public long committedPosition() { return committedPosition; }
 

@@ -82,6 +82,9 @@ class SnapshotRestartTest {
         try {
             TestClient again = new TestClient(ServerProcess.port(data), key);
             JsonNode det = stats(again).path("detection");
+            // what commits cost, and how far apart that spaces them: from the configured 10 ms up to 5 s
+            assertThat(det.path("last_commit_ms").asLong(-1)).isNotNegative();
+            assertThat(det.path("commit_spacing_ms").asLong()).isBetween(10L, 5_000L);
             JsonNode restore = det.path("snapshot").path("restore");
             assertThat(restore.path("outcome").asText()).isEqualTo("restored");
             assertThat(restore.path("families_restored").asInt()).isEqualTo(1);
