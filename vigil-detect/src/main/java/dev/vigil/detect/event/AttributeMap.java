@@ -43,6 +43,12 @@ final class AttributeMap extends AbstractMap<String, JsonNode> {
     private int[] index;
     /** How many keys have a dot: while none, a dotted key is absent without a look. */
     private int dotted;
+    /**
+     * Whether every key is a string the JVM interned: true while keys come only through
+     * {@link #putInterned} (the projected decode's, named by the parser, which interns names).
+     * Then a lookup of an interned key that no key is identical to is a miss, without comparing text.
+     */
+    private boolean internedKeys = true;
     private int modCount;
 
     AttributeMap() {
@@ -65,6 +71,25 @@ final class AttributeMap extends AbstractMap<String, JsonNode> {
         return i < 0 ? null : (JsonNode) kv[2 * i + 1];
     }
 
+    /** {@link #put} of a key the JVM interned ({@link String#intern}): lookups of interned keys then compare identities only. */
+    JsonNode putInterned(String key, JsonNode value) {
+        boolean interned = internedKeys;
+        JsonNode old = put(key, value);
+        internedKeys = interned;
+        return old;
+    }
+
+    /** {@link #get} of a key the JVM interned (as {@link AttributePath}'s segments are). */
+    JsonNode getInterned(String key) {
+        if (index == null && internedKeys) {
+            Object[] a = kv;
+            for (int i = 0, n = size; i < n; i++) if (a[2 * i] == key) return (JsonNode) a[2 * i + 1];
+            return null;
+        }
+        int i = find(key);
+        return i < 0 ? null : (JsonNode) kv[2 * i + 1];
+    }
+
     @Override
     public JsonNode put(String key, JsonNode value) {
         if (key == null) throw new NullPointerException("null key");
@@ -77,6 +102,7 @@ final class AttributeMap extends AbstractMap<String, JsonNode> {
         }
         if (2 * size == kv.length) kv = Arrays.copyOf(kv, kv.length * 2);
         if (key.indexOf('.') >= 0) dotted++;
+        internedKeys = false; // unless putInterned says otherwise
         kv[2 * size] = key;
         kv[2 * size + 1] = value;
         size++;
@@ -101,6 +127,7 @@ final class AttributeMap extends AbstractMap<String, JsonNode> {
         Arrays.fill(kv, 0, 2 * size, null);
         size = 0;
         dotted = 0;
+        internedKeys = true;
         index = null;
         modCount++;
     }

@@ -20,8 +20,17 @@ class EventObject extends ObjectNode {
         super(nodes, new AttributeMap());
     }
 
-    /** The child under {@code key}, or null: {@link #get(String)} without the generic map call. */
-    JsonNode child(String key) { return ((AttributeMap) _children).get(key); }
+    /**
+     * The child under {@code key}, or null: {@link #get(String)} without the generic map call.
+     * {@code key} must be interned ({@link String#intern}), as {@link AttributePath}'s segments are.
+     */
+    JsonNode child(String key) { return ((AttributeMap) _children).getInterned(key); }
+
+    /** Sets the child under {@code key}, a name the decode's parser interned ({@link LogEventJson#PARSER_INTERNS}). */
+    void setParsed(String key, JsonNode value) {
+        if (LogEventJson.PARSER_INTERNS) ((AttributeMap) _children).putInterned(key, value);
+        else replace(key, value);
+    }
 
     /** Whether some key has a dot in it. */
     boolean hasDottedKeys() { return ((AttributeMap) _children).hasDottedKeys(); }

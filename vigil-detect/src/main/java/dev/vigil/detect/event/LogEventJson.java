@@ -26,6 +26,26 @@ public final class LogEventJson {
     /** Decodes stored events with {@link EventNodes}' objects: detection reads them (see {@link AttributeMap}). */
     private static final ObjectReader DECODER = MAPPER.reader().with(EventNodes.INSTANCE);
 
+    /**
+     * Whether the parser interns the field names it reads (Jackson does by default): checked once
+     * on a name no one else uses. The projected decode then marks its objects' keys as interned
+     * ({@link EventObject#setParsed}), and an attribute path misses an absent key without reading
+     * the present ones' text.
+     */
+    static final boolean PARSER_INTERNS = parserInterns();
+
+    private static boolean parserInterns() {
+        String fresh = "vigil-intern-check-" + Long.toHexString(System.nanoTime()) + "-" + Long.toHexString(System.identityHashCode(new Object()));
+        try (JsonParser p = MAPPER.createParser(("{\"" + fresh + "\":0}").getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            p.nextToken();
+            p.nextToken();
+            String name = p.currentName();
+            return name.equals(fresh) && name == name.intern();
+        } catch (java.io.IOException x) {
+            return false;
+        }
+    }
+
     private LogEventJson() {}
 
     public static ObjectMapper mapper() { return MAPPER; }
@@ -290,14 +310,14 @@ public final class LogEventJson {
     }
 
     /** Fills {@code into} with the fields of the object the parser is in whose keys {@code at} leads on from. */
-    private static void project(JsonParser p, ObjectNode into, AttributeProjection.Node at) throws java.io.IOException {
+    private static void project(JsonParser p, EventObject into, AttributeProjection.Node at) throws java.io.IOException {
         for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
             String key = p.currentName();
             JsonToken v = p.nextToken();
             AttributeProjection.Node next = at.child(key);
             JsonNode kept = next == null ? skip(p) : value(p, v, next);
             // a repeated key replaces the earlier value in the tree, even with one nothing reads
-            if (kept != null) into.replace(key, kept);
+            if (kept != null) into.setParsed(key, kept);
             else if (next != null) into.remove(key);
         }
     }
@@ -320,7 +340,7 @@ public final class LogEventJson {
         }
         return switch (v) {
             case START_OBJECT -> {
-                ObjectNode o = EventNodes.INSTANCE.objectNode();
+                EventObject o = (EventObject) EventNodes.INSTANCE.objectNode();
                 project(p, o, at);
                 yield o;
             }

@@ -90,6 +90,25 @@ class ProjectedDecodeTest {
         assertThat(e.attributes().path("big")).isEqualTo(LogEventJson.fromJson(bytes(EVENTS.getFirst())).attributes().path("big"));
     }
 
+    /** Decoded keys are the parser's interned names: a path misses an absent key by identity, and finds keys added later by text. */
+    @Test
+    void keysAddedAfterTheDecodeAreFoundByTextAndAbsentOnesMissed() {
+        assertThat(LogEventJson.PARSER_INTERNS).as("Jackson interns field names: the identity-only miss is in use").isTrue();
+        String json = "{\"time\":\"2026-11-22T20:28:09.177Z\",\"attributes\":{\"usr\":{\"name\":\"root\"},\"evt\":{\"name\":\"exec\"}}}";
+        AttributePath user = AttributePath.of("usr.name"), id = AttributePath.of("usr.id"), added = AttributePath.of("usr.added");
+        LogEvent e = LogEventJson.fromJson(bytes(json), AttributeProjection.of(List.of(user, id, added)));
+        assertThat(user.firstText(e.attributes())).isEqualTo("root");
+        assertThat(id.first(e.attributes())).isNull();
+        assertThat(added.first(e.attributes())).isNull();
+        // a key put afterwards is not the interned instance: lookups compare its text again
+        ((ObjectNode) e.attributes().get("usr")).put(new String("added".toCharArray()), "later");
+        assertThat(added.firstText(e.attributes())).isEqualTo("later");
+        assertThat(user.firstText(e.attributes())).isEqualTo("root");
+        assertThat(id.first(e.attributes())).isNull();
+        // and generic lookups with an equal, not identical, key find decoded keys
+        assertThat(e.attributes().get(new String("usr".toCharArray())).get(new String("name".toCharArray())).asText()).isEqualTo("root");
+    }
+
     @Test
     void randomEventsAndPaths() {
         SplittableRandom rnd = new SplittableRandom(11);
