@@ -6,7 +6,6 @@ import dev.vigil.detect.event.LogEvent;
 import dev.vigil.detect.event.LogEventJson;
 import dev.vigil.detect.rule.DetectionRule;
 import dev.vigil.detect.state.GroupKey;
-import dev.vigil.detect.state.LruTable;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -80,8 +80,7 @@ public final class SignalAggregator {
     }
 
     private final int maxOpen;
-    /** Open signals by rule and group, least recently extended first. */
-    private final LruTable<Key, Open> open = new LruTable<>();
+    private final LinkedHashMap<Key, Open> open;
     private final List<Open> dirty = new ArrayList<>();
     private final Key probe = new Key("", GroupKey.NONE);
     private EventEntities entities;
@@ -91,6 +90,7 @@ public final class SignalAggregator {
 
     public SignalAggregator(int maxOpen) {
         this.maxOpen = maxOpen;
+        this.open = new LinkedHashMap<>(1024, 0.75f, true);
     }
 
     /** Reads the entities of detected events through {@code cache} (its current event is the one {@link #add} is given); at rule load. */
@@ -117,7 +117,9 @@ public final class SignalAggregator {
             open.put(new Key(rule.id(), stored), s);
             created.increment();
             if (open.size() > maxOpen) {
-                open.removeEldest();
+                Iterator<Map.Entry<Key, Open>> it = open.entrySet().iterator();
+                it.next();
+                it.remove();
                 evicted.increment();
             }
         }
@@ -141,7 +143,7 @@ public final class SignalAggregator {
     /** Continues a stored signal: later detections of its group within keep-alive extend it. */
     public boolean resume(DetectionRule rule, GroupKey group, Signal s) {
         Key k = new Key(rule.id(), group.stored());
-        if (open.peek(k) != null || s.samples().isEmpty()) return false;
+        if (open.containsKey(k) || s.samples().isEmpty()) return false;
         LogEvent first = LogEventJson.fromTree(s.samples().getFirst());
         Open o = new Open(s.id(), rule, group, first);
         o.count = s.count();
@@ -173,7 +175,7 @@ public final class SignalAggregator {
 
     /** Forgets open signals that can no longer be extended once event time reached {@code watermark}. */
     public void expire(long watermark) {
-        open.removeIf((k, s) -> !s.dirty && watermark - s.lastSeen > s.rule.options().keepAlive().toMillis());
+        open.values().removeIf(s -> !s.dirty && watermark - s.lastSeen > s.rule.options().keepAlive().toMillis());
     }
 
     public int openSignals() { return open.size(); }
