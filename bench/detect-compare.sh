@@ -9,6 +9,9 @@
 #   bench/detect-compare.sh 3d42fa3            baseline 3d42fa3, 3 rounds
 #   bench/detect-compare.sh 3d42fa3 5          5 rounds
 #   VIGIL_COMPARE_INPUTS=normalized bench/detect-compare.sh 3d42fa3    one input only
+#   VIGIL_COMPARE_MODE=jvm bench/detect-compare.sh 3d42fa3 2             both builds in one JVM (SideBySide):
+#       ROUNDS x 8 rounds of 1.5 s alternating, thread CPU time, once in each load order (the build
+#       loaded second ran 2-5% faster in some runs): compare the ratio of the two orders' medians
 #
 # Both builds are timed with the working tree's benchmark classes (DetectionBenchmark, BackendMix)
 # on their own engine (vigil-detect and the rest of their lib/), as the replay is, so the harness
@@ -70,6 +73,20 @@ done
   cat "$out/replay.txt"
 } | tee "$out/summary.txt"
 inputs=${VIGIL_COMPARE_INPUTS:-normalized decoded}
+if [ "${VIGIL_COMPARE_MODE:-jmh}" = jvm ]; then
+  for input in $inputs; do
+    for rules in 8 100; do
+      echo "## SideBySide, input=$input, rules=$rules (both load orders: the build loaded second tends to run a few % faster)" | tee -a "$out/summary.txt"
+      for order in "baseline current" "current baseline"; do
+        set -- $order
+        "$JAVA_HOME/bin/java" -Xmx6g -cp "$work/current/classes:$work/current/lib/*" dev.vigil.bench.SideBySide \
+          "$rules" "$input" $((rounds * 8)) 1500 "$work/$1/lib" "$work/$2/lib" 2>/dev/null | grep 'events per CPU second' \
+          | tee -a "$out/summary.txt"
+      done
+    done
+  done
+  exit 0
+fi
 for r in $(seq "$rounds"); do
   for input in $inputs; do
     for rules in 8 100; do
