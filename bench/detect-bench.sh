@@ -6,8 +6,9 @@
 # and decode alone, projected and whole), DetectionCost (decode and detection timed apart per event,
 # projected and whole, and detection on a cold event), GroupKeyMemory (heap per active
 # group key per method, and the counted maxGroupsPerRule bound), then IntakeHarness (a real
-# VigilServer fed over HTTP for 20 s: accepted events/s end to end and per core of server CPU).
-# About 9 minutes on a 2-core machine (build excluded). No root needed.
+# VigilServer fed over HTTP for 20 s after 10 s of warm-up, with the 8 default rules and with the
+# 100 mixed rules: accepted events/s end to end and per core of server CPU).
+# About 11 minutes on a 2-core machine (build excluded). No root needed.
 #
 #   bench/detect-bench.sh                        everything
 #   bench/detect-bench.sh -p rules=100           JMH options pass through (after the defaults)
@@ -53,7 +54,8 @@ echo "detect-bench: GroupKeyMemory -> $results/detect-memory-$stamp.md" >&2
 if [ "${VIGIL_BENCH_INTAKE:-1}" != 0 ]; then
   echo "detect-bench: IntakeHarness -> $results/detect-intake-$stamp.md" >&2
   identity=false; [ "${VIGIL_BENCH_GZIP:-1}" = 0 ] && identity=true
-  { echo "$machine"; "$JAVA_HOME/bin/java" -Dvigil.bench.identity=$identity -XX:+UseSerialGC -Xmx1g -cp "$cp" \
-      dev.vigil.bench.IntakeHarness 20 4 2>"$results/detect-intake-$stamp.log"; } | tee "$results/detect-intake-$stamp.md"
+  # the 8 default rules, then the 100 mixed rules; 10 s of warm-up each, not counted
+  { echo "$machine"; for rules in 8 100; do "$JAVA_HOME/bin/java" -Dvigil.bench.identity=$identity -XX:+UseSerialGC -Xmx1g -cp "$cp" \
+      dev.vigil.bench.IntakeHarness 20 4 "$rules" 10 2>>"$results/detect-intake-$stamp.log"; done; } | tee "$results/detect-intake-$stamp.md"
 fi
 echo "detect-bench: done; results in $results" >&2
