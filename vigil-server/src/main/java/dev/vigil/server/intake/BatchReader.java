@@ -4,7 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +20,15 @@ import java.util.zip.ZipException;
  * Splits a request body into lines under limits: the body (after gzip, so a small bomb can't
  * inflate past it), each line, and the number of lines. Blank lines are skipped; CRLF is
  * accepted; a line that is not valid UTF-8 is refused with its number.
+ *
+ * <p>Every accepted event passes here, 4-5 KB for an agent event: line ends are looked for and
+ * lines checked for non-ASCII bytes eight bytes at a time, and only a line with some is decoded
+ * to check it is UTF-8.
  */
 public final class BatchReader {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L, HIGHS = 0x8080808080808080L, NEWLINES = 0x0A0A0A0A0A0A0A0AL;
 
     /** One non-blank line and its 1-based number in the body. */
     public record Line(long number, byte[] bytes) {
@@ -57,12 +67,10 @@ public final class BatchReader {
                 if (total > maxBodyBytes)
                     throw new IntakeException(413, 0, "body is larger than " + maxBodyBytes + " bytes" + (gzip ? " once decompressed" : "") + ": split the batch");
                 int start = 0;
-                for (int i = 0; i < n; i++) {
-                    if (buf[i] != '\n') continue;
-                    append(cur, buf, start, i - start, lineNo);
+                for (int nl; (nl = newline(buf, start, n)) >= 0; start = nl + 1) {
+                    append(cur, buf, start, nl - start, lineNo);
                     finish(cur, lineNo, lines);
                     lineNo++;
-                    start = i + 1;
                 }
                 append(cur, buf, start, n - start, lineNo);
             }
@@ -89,6 +97,10 @@ public final class BatchReader {
         for (int i = 0; i < len && blank; i++) blank = b[i] == ' ' || b[i] == '\t';
         if (blank) return;
         if (len != b.length) b = java.util.Arrays.copyOf(b, len);
+        if (ascii(b)) {
+            lines.add(new Line(lineNo, b));
+            return;
+        }
         try {
             StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b));
@@ -96,5 +108,26 @@ public final class BatchReader {
             throw new IntakeException(400, lineNo, "line " + lineNo + " is not valid UTF-8");
         }
         lines.add(new Line(lineNo, b));
+    }
+
+    /** The index of the first {@code '\n'} in {@code b[from, to)}, or -1. */
+    static int newline(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long w = (long) LONGS.get(b, i) ^ NEWLINES; // a zero byte where b has '\n'
+            long zero = (w - ONES) & ~w & HIGHS; // the lowest flagged byte is the first zero (borrows only go up)
+            if (zero != 0) return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+        }
+        for (; i < to; i++) if (b[i] == '\n') return i;
+        return -1;
+    }
+
+    /** Whether every byte of {@code b} is ASCII (then it is valid UTF-8 as it is). */
+    static boolean ascii(byte[] b) {
+        long any = 0;
+        int i = 0;
+        for (; i + 8 <= b.length; i += 8) any |= (long) LONGS.get(b, i);
+        for (; i < b.length; i++) any |= b[i];
+        return (any & HIGHS) == 0;
     }
 }
