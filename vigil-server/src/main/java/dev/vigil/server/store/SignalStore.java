@@ -173,8 +173,14 @@ public final class SignalStore {
      * of what a commit cost. Entity facets over a time range are then exact to this step.
      */
     static final long ENTITY_LAST_SEEN_STEP_MILLIS = 60_000;
-    /** Most signals whose last written entities {@link #written} remembers (the least recently written go first). */
-    private static final int WRITTEN_MAX = 100_000;
+    /**
+     * Most signals whose last written entities {@link #written} remembers, the least recently
+     * written going first: the hot ones, written at every commit, stay. Their entities are the
+     * engine's own objects while the signals are open; a closed signal's are kept alive here until
+     * they fall out (about 1 KB each, so at most some 20 MB). A signal that fell out gets its rows
+     * replaced at its next update, as after a restart.
+     */
+    private static final int WRITTEN_MAX = 20_000;
 
     /** Per signal, the entities this store last wrote for it (by identity: the engine keeps the same object while they do not change). */
     private final Map<String, Entities> written = new LinkedHashMap<>(1024, 0.75f, true) {
