@@ -1,8 +1,5 @@
 package dev.vigil.bench;
 
-import dev.vigil.detect.engine.DetectionEngine;
-import dev.vigil.detect.event.LogEvent;
-
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -17,7 +14,7 @@ import java.util.Locale;
 /**
  * Detection throughput of several builds of the engine in one JVM, side by side: each build's
  * {@code lib/} (its vigil-detect and the rest) in a class loader of its own, with this benchmark's
- * classes on top, the loop of {@link DetectionBenchmark#process} (the same mix, re-stamping and
+ * classes on top, {@link DetectionBenchmark#process} itself (the same mix, re-stamping and
  * drains) timed by thread CPU time in short rounds that alternate between the builds.
  *
  * <p>Separate JMH runs on this shared 2-vCPU machine moved by 10-25% from one run to the next, more
@@ -31,7 +28,7 @@ import java.util.Locale;
  * <pre>
  *   java -cp 'vigil-bench/target/classes:vigil-bench/target/lib/*' dev.vigil.bench.SideBySide \
  *        RULES INPUT ROUNDS MILLIS LIB-DIR...
- *   (INPUT: normalized or decoded; bench/detect-compare.sh runs it with VIGIL_COMPARE_MODE=jvm)
+ *   (INPUT: normalized, decoded or whole; bench/detect-compare.sh runs it with VIGIL_COMPARE_MODE=jvm)
  * </pre>
  */
 public final class SideBySide {
@@ -79,50 +76,31 @@ public final class SideBySide {
         return p.getParent() != null && p.getFileName().toString().equals("lib") ? p.getParent().getFileName().toString() : p.toString();
     }
 
-    /** One build's engine over the mix; loaded once per build, in that build's class loader. */
+    /**
+     * One build's engine over the mix: a {@link DetectionBenchmark} set up as JMH would, whose
+     * {@link DetectionBenchmark#process} (the timed loop itself) runs until a round's time is up.
+     * Loaded once per build, in that build's class loader.
+     */
     public static final class Runner {
-        private static LogEvent[] events;
-        private static DetectionEngine engine;
-        private static long base;
-        private static long seq;
-        private static int next;
-        private static long signals;
+        private static DetectionBenchmark bench;
 
         public static void setUp(int rules, String input) {
-            events = BackendMix.events(DetectionBenchmark.SEED);
-            engine = new DetectionEngine(BackendMix.rules(rules));
-            switch (input) {
-                case "normalized" -> {}
-                case "decoded" -> events = BackendMix.decoded(BackendMix.stored(events), engine);
-                default -> throw new IllegalArgumentException("input: normalized or decoded, not " + input);
-            }
-            base = events[0].time();
+            bench = new DetectionBenchmark();
+            bench.rules = rules;
+            bench.input = input;
+            bench.setUp();
         }
 
-        /** Runs the benchmark's loop for about {@code millis}; returns {events, thread CPU nanoseconds}. */
+        /** Runs {@link DetectionBenchmark#process} for about {@code millis}; returns {events, thread CPU nanoseconds}. */
         public static long[] round(long millis) {
             var threads = ManagementFactory.getThreadMXBean();
             long cpu0 = threads.getCurrentThreadCpuTime();
             long end = System.nanoTime() + millis * 1_000_000L;
             long n = 0;
-            LogEvent[] es = events;
-            DetectionEngine en = engine;
-            int i = next;
-            long s = seq;
-            int perMilli = DetectionBenchmark.EVENTS_PER_SECOND / 1000;
             while (System.nanoTime() < end) {
-                for (int k = 0; k < DetectionBenchmark.BATCH; k++) {
-                    en.process(DetectionBenchmark.restamp(es[i], base + s / perMilli));
-                    if (++i == es.length) i = 0;
-                    if (++s % DetectionBenchmark.DRAIN_EVERY == 0) {
-                        signals += en.drainSignals(base + s / perMilli).size();
-                        en.drainSuppressedCounts();
-                    }
-                }
+                bench.process();
                 n += DetectionBenchmark.BATCH;
             }
-            next = i;
-            seq = s;
             return new long[] {n, threads.getCurrentThreadCpuTime() - cpu0};
         }
     }

@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -145,13 +146,11 @@ public final class SignalStore {
                 // (in this process) and the update holds all of it, only the new values get rows
                 Entities before = isKnown ? writtenEntities(s.id()) : null;
                 if (before != null && before == s.entities()) continue;
-                Entities after = SignalRows.entities(s);
-                boolean grows = before != null && grows(before, after);
-                if (isKnown && !grows) dropEntities.bind("id", s.id()).add();
+                Map<EntityKind, List<String>> added = before == null ? null : added(before, SignalRows.entities(s));
+                if (isKnown && added == null) dropEntities.bind("id", s.id()).add();
                 for (EntityKind k : EntityKind.values()) {
-                    Set<String> stored = grows ? new HashSet<>(k.valuesIn(before)) : Set.of();
-                    for (String v : new LinkedHashSet<>(k.valuesIn(after))) {
-                        if (stored.contains(v)) continue;
+                    Collection<String> values = added != null ? added.get(k) : new LinkedHashSet<>(k.valuesIn(SignalRows.entities(s)));
+                    for (String v : values) {
                         addEntities.bind("id", s.id()).bind("kind", k.id()).bind("value", v).bind("lastSeen", s.lastSeen()).add();
                     }
                 }
@@ -187,13 +186,17 @@ public final class SignalStore {
         @Override protected boolean removeEldestEntry(Map.Entry<String, Entities> eldest) { return size() > WRITTEN_MAX; }
     };
 
-    /** Whether every value of {@code before} is in {@code after}. */
-    private static boolean grows(Entities before, Entities after) {
+    /** Per kind, the values of {@code after} that {@code before} lacks; null when {@code before} has one {@code after} lacks. */
+    private static Map<EntityKind, List<String>> added(Entities before, Entities after) {
+        Map<EntityKind, List<String>> out = new EnumMap<>(EntityKind.class);
         for (EntityKind k : EntityKind.values()) {
-            List<String> b = k.valuesIn(before);
-            if (!b.isEmpty() && !new HashSet<>(k.valuesIn(after)).containsAll(b)) return false;
+            Set<String> now = new LinkedHashSet<>(k.valuesIn(after));
+            List<String> was = k.valuesIn(before);
+            if (!now.containsAll(was)) return null;
+            was.forEach(now::remove);
+            out.put(k, List.copyOf(now));
         }
-        return true;
+        return out;
     }
 
     private Entities writtenEntities(String id) {
