@@ -229,17 +229,17 @@ public final class LogEventJson {
                 JsonToken v = p.nextToken();
                 switch (name) {
                     case "id" -> id = text(p, v);
-                    case "host" -> host = text(p, v);
-                    case "source" -> source = text(p, v);
-                    case "service" -> service = text(p, v);
-                    case "status" -> status = text(p, v);
+                    case "host" -> host = sharedText(p, v);
+                    case "source" -> source = sharedText(p, v);
+                    case "service" -> service = sharedText(p, v);
+                    case "status" -> status = sharedText(p, v);
                     case "message" -> message = text(p, v);
                     case "time" -> time = v == JsonToken.VALUE_STRING ? EventNodes.INSTANCE.textNode(p.getText()) : tree(p);
                     case "tags" -> {
                         tags = new ArrayList<>();
                         if (v == JsonToken.START_ARRAY) {
                             for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-                                tags.add(e == JsonToken.VALUE_STRING ? p.getText() : tree(p).asText());
+                                tags.add(e == JsonToken.VALUE_STRING ? SharedTexts.text(p) : tree(p).asText());
                             }
                         } else {
                             p.skipChildren();
@@ -309,6 +309,11 @@ public final class LogEventJson {
         return n == null || n.isNull() ? null : n.asText();
     }
 
+    /** As {@link #text(JsonParser, JsonToken)}, a string shared with other events that have it (see {@link SharedTexts}). */
+    private static String sharedText(JsonParser p, JsonToken v) throws java.io.IOException {
+        return v == JsonToken.VALUE_STRING ? SharedTexts.text(p) : text(p, v);
+    }
+
     /** Fills {@code into} with the fields of the object the parser is in whose keys {@code at} leads on from. */
     private static void project(JsonParser p, EventObject into, AttributeProjection.Node at) throws java.io.IOException {
         for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
@@ -331,7 +336,7 @@ public final class LogEventJson {
     private static JsonNode value(JsonParser p, JsonToken v, AttributeProjection.Node at) throws java.io.IOException {
         if (at.end()) { // some path ends here: all of it
             return switch (v) {
-                case VALUE_STRING -> EventNodes.INSTANCE.textNode(p.getText());
+                case VALUE_STRING -> SharedTexts.node(p);
                 case VALUE_TRUE -> EventNodes.INSTANCE.booleanNode(true);
                 case VALUE_FALSE -> EventNodes.INSTANCE.booleanNode(false);
                 case VALUE_NULL -> EventNodes.INSTANCE.nullNode();

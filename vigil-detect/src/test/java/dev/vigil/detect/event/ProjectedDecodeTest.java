@@ -109,6 +109,51 @@ class ProjectedDecodeTest {
         assertThat(e.attributes().get(new String("usr".toCharArray())).get(new String("name".toCharArray())).asText()).isEqualTo("root");
     }
 
+    /** Short values decoded from many events are one object; long ones are each event's own; every value reads as decoded. */
+    @Test
+    void shortValuesAreSharedBetweenEvents() {
+        AttributeProjection projection = AttributeProjection.of(List.of(AttributePath.of("usr.name"), AttributePath.of("cmd")));
+        String longValue = "x".repeat(SharedTexts.MAX_LENGTH + 1);
+        String json = "{\"time\":\"2026-11-22T20:28:09.177Z\",\"source\":\"sshd\",\"host\":\"web-1\",\"tags\":[\"env:prod\"],"
+                + "\"attributes\":{\"usr\":{\"name\":\"r\\u00f6\u00f6t\"},\"cmd\":\"" + longValue + "\"}}";
+        LogEvent a = LogEventJson.fromJson(bytes(json), projection), b = LogEventJson.fromJson(bytes(json), projection);
+        assertThat(a.attributes().get("usr").get("name")).isSameAs(b.attributes().get("usr").get("name"));
+        assertThat(a.attributes().get("usr").get("name").textValue()).isEqualTo("r\u00f6\u00f6t");
+        assertThat(a.source()).isSameAs(b.source()).isEqualTo("sshd");
+        assertThat(a.host()).isSameAs(b.host()).isEqualTo("web-1");
+        assertThat(a.tags().getFirst()).isSameAs(b.tags().getFirst());
+        assertThat(a.attributes().get("cmd")).isNotSameAs(b.attributes().get("cmd")).isEqualTo(b.attributes().get("cmd"));
+        assertThat(a.attributes().get("cmd").textValue()).isEqualTo(longValue);
+    }
+
+    /**
+     * The table is shared by every decoding thread without a lock: threads decoding different
+     * values that fight over the same entries each read back exactly their own values.
+     */
+    @Test
+    void decodesOnManyThreadsReadTheirOwnValues() throws Exception {
+        AttributeProjection projection = AttributeProjection.of(List.of(AttributePath.of("v")));
+        int threads = 4, perThread = 20_000;
+        List<java.util.concurrent.Future<Integer>> wrong = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            for (int t = 0; t < threads; t++) {
+                int seed = t;
+                wrong.add(pool.submit(() -> {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    int bad = 0;
+                    for (int i = 0; i < perThread; i++) {
+                        // few distinct values per thread, more than the table holds over all: hits, misses and replacements
+                        String v = "t" + seed + "-" + r.nextInt(SharedTexts.SIZE * 2);
+                        LogEvent e = LogEventJson.fromJson(bytes("{\"time\":1795379289177,\"attributes\":{\"v\":\"" + v + "\"}}"), projection);
+                        if (!e.attributes().get("v").textValue().equals(v)) bad++;
+                    }
+                    return bad;
+                }));
+            }
+            for (var f : wrong) assertThat(f.get()).isZero();
+        }
+    }
+
     @Test
     void randomEventsAndPaths() {
         SplittableRandom rnd = new SplittableRandom(11);
