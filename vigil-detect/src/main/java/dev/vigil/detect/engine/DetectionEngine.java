@@ -159,6 +159,7 @@ public final class DetectionEngine {
         this.bySource = frozen;
         this.anySource = anyList;
         this.projection = project();
+        cache.listedBy(projection);
     }
 
     /**
@@ -260,6 +261,7 @@ public final class DetectionEngine {
         }
         this.suppressions = out;
         this.projection = project();
+        cache.listedBy(projection);
     }
 
     /** Runs one event through every rule that may match it. */

@@ -1,7 +1,9 @@
 package dev.vigil.detect.event;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,12 +25,14 @@ import java.util.TreeSet;
 public final class AttributeProjection {
 
     /** Keeps every attribute: the full decode. */
-    public static final AttributeProjection ALL = new AttributeProjection(null, Set.of());
+    public static final AttributeProjection ALL = new AttributeProjection(null, Set.of(), List.of());
 
     /** One segment of the tree: its children by key, and whether some path ends here. */
     static final class Node {
         private final Map<String, Node> children = new HashMap<>();
         private boolean end;
+        /** The index of the path that ends here, if that path's values are {@linkplain #streamed(int) streamed}; else -1. */
+        private int streamed = -1;
 
         /**
          * The node reached by the key {@code key} of an object at this node, or null when no path
@@ -47,27 +51,63 @@ public final class AttributeProjection {
 
         /** Whether some path ends here: the node is kept whole. */
         boolean end() { return end; }
+
+        /** The index of the path ending here whose values the decode lists as it reads them, or -1. */
+        int streamed() { return streamed; }
     }
 
     private final Node root;
     private final Set<String> paths;
+    private final List<AttributePath> ordered;
 
-    private AttributeProjection(Node root, Set<String> paths) {
+    private AttributeProjection(Node root, Set<String> paths, List<AttributePath> ordered) {
         this.root = root;
         this.paths = paths;
+        this.ordered = ordered;
     }
 
-    /** The projection that keeps what {@code paths} reach. */
+    /**
+     * The projection that keeps what {@code paths} reach. A path's index is its position in
+     * {@code paths} (counting each dotted path once): the decode lists the values it reads under
+     * that index ({@link #streamed(int)}).
+     */
     public static AttributeProjection of(Collection<AttributePath> paths) {
         Node root = new Node();
         Set<String> dotted = new TreeSet<>();
+        List<AttributePath> ordered = new ArrayList<>();
         for (AttributePath p : paths) {
-            dotted.add(p.dotted());
+            if (!dotted.add(p.dotted())) continue;
+            ordered.add(p);
             Node n = root;
             for (String s : p.dotted().split("\\.", -1)) n = n.children.computeIfAbsent(s, k -> new Node());
             n.end = true;
         }
-        return new AttributeProjection(root, Set.copyOf(dotted));
+        for (int i = 0; i < ordered.size(); i++) {
+            // under a node where another path ends the decode builds everything whole, listing nothing
+            Node n = root;
+            boolean underAnEnd = false;
+            for (String s : ordered.get(i).dotted().split("\\.", -1)) {
+                underAnEnd |= n.end;
+                n = n.children.get(s);
+            }
+            if (!underAnEnd) n.streamed = i;
+        }
+        return new AttributeProjection(root, Set.copyOf(dotted), List.copyOf(ordered));
+    }
+
+    /** The paths in index order. */
+    public List<AttributePath> ordered() { return ordered; }
+
+    /**
+     * Whether the decode lists the values of path {@code index} as it reads them: the path does
+     * not run through a node where another path ends (that node is decoded whole, unlisted).
+     * In an event {@linkplain LogEventJson#streamed listed} in full, a streamed path's values are
+     * exactly the nodes {@link AttributePath#collect} finds, in its order.
+     */
+    public boolean streamed(int index) {
+        Node n = root;
+        for (String s : ordered.get(index).dotted().split("\\.", -1)) n = n.children.get(s);
+        return n.streamed == index;
     }
 
     /** Whether this keeps every attribute. */

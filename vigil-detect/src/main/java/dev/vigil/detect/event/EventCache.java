@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ValueNode;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -40,8 +41,14 @@ public final class EventCache {
     /** Per term slot: {@code epoch << 1 | result}, so one read tells whether and what. */
     private long[] terms = new long[0];
 
+    /** The projection whose path indexes are this cache's slots (see {@link #listedBy}); null when none is. */
+    private AttributeProjection listing;
+    /** Per slot: whether {@link #listing} lists the slot's values ({@link AttributeProjection#streamed}). */
+    private boolean[] listable = new boolean[0];
     private LogEvent event;
     private ObjectNode root;
+    /** Whether the current event's attributes list every listable slot's values: an unresolved listable slot is then empty. */
+    private boolean listed;
     /** Starts above the entries' initial 0, so nothing reads as resolved before the first event. */
     private long epoch = 1;
 
@@ -60,7 +67,24 @@ public final class EventCache {
         counts = Arrays.copyOf(counts, n);
         textAt = Arrays.copyOf(textAt, n);
         texts = Arrays.copyOf(texts, n);
+        listable = Arrays.copyOf(listable, n);
         return slot;
+    }
+
+    /**
+     * Reads the values of events decoded with {@code projection} from the list the decode made
+     * ({@link LogEventJson#fromJson(byte[], AttributeProjection)}) instead of walking their trees:
+     * one pass over a few adjacent entries per event, where walks read every object on each path.
+     * The projection's first paths must be this cache's, in slot order (the engine makes it so);
+     * else, or for events decoded otherwise, paths are walked as before. Either way every answer
+     * is the path's own.
+     */
+    public void listedBy(AttributeProjection projection) {
+        List<AttributePath> ordered = projection.ordered();
+        boolean same = ordered.size() >= paths.length;
+        for (int i = 0; same && i < paths.length; i++) same = ordered.get(i).equals(paths[i]);
+        listing = same ? projection : null;
+        for (int i = 0; i < paths.length; i++) listable[i] = same && projection.streamed(i);
     }
 
     /** The slot of a query term by its canonical text, assigned on first request: equal terms share one. */
@@ -76,7 +100,7 @@ public final class EventCache {
     public int slots() { return paths.length; }
 
     /** The attribute paths with a slot, in slot order: everything the rules bound to this cache read of an event. */
-    public java.util.List<AttributePath> paths() { return java.util.List.of(paths); }
+    public List<AttributePath> paths() { return List.of(paths); }
 
     public int termSlots() { return terms.length; }
 
@@ -85,6 +109,35 @@ public final class EventCache {
         event = e;
         root = e.attributes();
         epoch++;
+        listed = false;
+        if (listing != null && root instanceof ProjectedAttributes a && a.projection == listing && a.listed >= 0) {
+            // the decode's list, in document order: each path's values come in its own order
+            int[] ps = a.listedPaths;
+            JsonNode[] ns = a.listedNodes;
+            int slots = paths.length;
+            for (int k = 0, n = a.listed; k < n; k++) {
+                int slot = ps[k];
+                if (slot < slots) add(slot, ns[k]);
+            }
+            listed = true;
+        }
+    }
+
+    /** Appends a listed value to its slot, starting the slot for this event at its first. */
+    private void add(int slot, JsonNode v) {
+        JsonNode[] buf = values[slot];
+        int n;
+        if (resolvedAt[slot] != epoch) {
+            int old = counts[slot];
+            if (old > 1) Arrays.fill(buf, 1, Math.min(buf.length, old), null); // don't keep an older event's nodes alive
+            resolvedAt[slot] = epoch;
+            n = 0;
+        } else {
+            n = counts[slot];
+        }
+        if (n == buf.length) values[slot] = buf = Arrays.copyOf(buf, buf.length * 2);
+        buf[n] = v;
+        counts[slot] = n + 1;
     }
 
     /** The event since the last {@link #reset}. */
@@ -112,7 +165,7 @@ public final class EventCache {
     /** Same as {@link AttributePath#first}. */
     public JsonNode first(int slot) {
         // group-by fields, entities and the index need the first value only: walk no further unless the values are here anyway
-        if (resolvedAt[slot] != epoch) return paths[slot].first(root);
+        if (resolvedAt[slot] != epoch) return listed && listable[slot] ? null : paths[slot].first(root);
         int n = counts[slot];
         JsonNode[] v = values[slot];
         for (int i = 0; i < n; i++) if (!isObject(v[i])) return v[i];
@@ -158,6 +211,12 @@ public final class EventCache {
     private int resolve(int slot) {
         if (resolvedAt[slot] == epoch) return counts[slot];
         JsonNode[] buf = values[slot];
+        if (listed && listable[slot]) { // not in the event's list: the path finds nothing
+            Arrays.fill(buf, 0, Math.min(buf.length, counts[slot]), null);
+            counts[slot] = 0;
+            resolvedAt[slot] = epoch;
+            return 0;
+        }
         int n = paths[slot].collect(root, buf);
         if (n > buf.length) { // a wider fan-out than seen so far: grow once, keep the buffer
             values[slot] = buf = new JsonNode[Integer.highestOneBit(n) << 1];

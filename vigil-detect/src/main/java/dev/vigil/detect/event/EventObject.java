@@ -26,10 +26,13 @@ class EventObject extends ObjectNode {
      */
     JsonNode child(String key) { return ((AttributeMap) _children).getInterned(key); }
 
-    /** Sets the child under {@code key}, a name the decode's parser interned ({@link LogEventJson#PARSER_INTERNS}). */
-    void setParsed(String key, JsonNode value) {
-        if (LogEventJson.PARSER_INTERNS) ((AttributeMap) _children).putInterned(key, value);
-        else replace(key, value);
+    /**
+     * Sets the child under {@code key}, a name the decode's parser interned
+     * ({@link LogEventJson#PARSER_INTERNS}); returns the child it replaced, or null.
+     */
+    JsonNode setParsed(String key, JsonNode value) {
+        if (LogEventJson.PARSER_INTERNS) return ((AttributeMap) _children).putInterned(key, value);
+        return replace(key, value);
     }
 
     /** Whether some key has a dot in it. */

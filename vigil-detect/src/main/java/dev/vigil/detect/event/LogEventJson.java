@@ -247,9 +247,9 @@ public final class LogEventJson {
                     }
                     case "attributes" -> {
                         if (v == JsonToken.START_OBJECT) {
-                            ProjectedAttributes a = new ProjectedAttributes(EventNodes.INSTANCE, json);
+                            ProjectedAttributes a = new ProjectedAttributes(EventNodes.INSTANCE, json, projection);
                             a.start = (int) p.currentTokenLocation().getByteOffset();
-                            project(p, a, projection.root());
+                            project(p, a, projection.root(), a);
                             a.end = (int) p.currentLocation().getByteOffset(); // just past the closing brace
                             attributes = a;
                         } else {
@@ -262,7 +262,7 @@ public final class LogEventJson {
             }
             if (t != JsonToken.END_OBJECT) throw new IllegalArgumentException("malformed JSON: unexpected end of input");
             long millis = millis(time);
-            if (attributes == null) attributes = new ProjectedAttributes(EventNodes.INSTANCE, json);
+            if (attributes == null) attributes = new ProjectedAttributes(EventNodes.INSTANCE, json, projection);
             return new LogEvent(id, millis, host, source, service, status, message, tags, attributes);
         } catch (JsonProcessingException x) {
             throw new IllegalArgumentException("malformed JSON: " + x.getOriginalMessage(), x);
@@ -314,45 +314,53 @@ public final class LogEventJson {
         return v == JsonToken.VALUE_STRING ? SharedTexts.text(p) : text(p, v);
     }
 
-    /** Fills {@code into} with the fields of the object the parser is in whose keys {@code at} leads on from. */
-    private static void project(JsonParser p, EventObject into, AttributeProjection.Node at) throws java.io.IOException {
+    /**
+     * Fills {@code into} with the fields of the object the parser is in whose keys {@code at} leads
+     * on from, listing the values of streamed paths in {@code list} as they are read.
+     */
+    private static void project(JsonParser p, EventObject into, AttributeProjection.Node at, ProjectedAttributes list)
+            throws java.io.IOException {
         for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
             String key = p.currentName();
             JsonToken v = p.nextToken();
             AttributeProjection.Node next = at.child(key);
-            JsonNode kept = next == null ? skip(p) : value(p, v, next);
-            // a repeated key replaces the earlier value in the tree, even with one nothing reads
-            if (kept != null) into.setParsed(key, kept);
-            else if (next != null) into.remove(key);
+            if (next == null) {
+                p.skipChildren();
+                continue;
+            }
+            // a literal dotted key: paths find what it holds after what the nested keys hold, whatever the order read
+            if (key.indexOf('.') >= 0) list.unlisted();
+            JsonNode kept = value(p, v, next, list);
+            // a repeated key replaces the earlier value in the tree, even with one nothing reads; what was listed of it no longer holds
+            JsonNode replaced = kept != null ? into.setParsed(key, kept) : into.remove(key);
+            if (replaced != null) list.unlisted();
         }
     }
 
-    private static JsonNode skip(JsonParser p) throws java.io.IOException {
-        p.skipChildren();
-        return null;
-    }
-
     /** The value the parser is at, projected on {@code at}; null when nothing under {@code at} can read it. */
-    private static JsonNode value(JsonParser p, JsonToken v, AttributeProjection.Node at) throws java.io.IOException {
+    private static JsonNode value(JsonParser p, JsonToken v, AttributeProjection.Node at, ProjectedAttributes list)
+            throws java.io.IOException {
         if (at.end()) { // some path ends here: all of it
-            return switch (v) {
+            JsonNode n = switch (v) {
                 case VALUE_STRING -> SharedTexts.node(p);
                 case VALUE_TRUE -> EventNodes.INSTANCE.booleanNode(true);
                 case VALUE_FALSE -> EventNodes.INSTANCE.booleanNode(false);
                 case VALUE_NULL -> EventNodes.INSTANCE.nullNode();
                 default -> tree(p);
             };
+            if (at.streamed() >= 0) list.list(at.streamed(), n);
+            return n;
         }
         return switch (v) {
             case START_OBJECT -> {
                 EventObject o = (EventObject) EventNodes.INSTANCE.objectNode();
-                project(p, o, at);
+                project(p, o, at, list);
                 yield o;
             }
             case START_ARRAY -> {
                 ArrayNode a = EventNodes.INSTANCE.arrayNode();
                 for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-                    JsonNode kept = value(p, e, at);
+                    JsonNode kept = value(p, e, at, list);
                     if (kept != null) a.add(kept);
                 }
                 yield a;
