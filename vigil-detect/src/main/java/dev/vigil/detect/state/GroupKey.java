@@ -8,9 +8,12 @@ import java.util.List;
 /**
  * The group-by values of one group (one user and IP, one container): the key of per-group state and of a signal.
  *
- * <p>The values are kept packed in one {@code char[]} (per value its length, then its chars):
- * every state lookup compares a key with a stored one, and one array compare touches one object
- * where an array of strings touches three per value. Equal keys have equal values, in order.
+ * <p>The first three values are fields of the key itself, further ones in an array: every state
+ * lookup compares a key with a stored one, and the values of decoded events are mostly the same
+ * string objects from one event to the next (the decode shares short values), so the compare is
+ * mostly identity checks of the stored key's own fields: one object, one cache line, where
+ * comparing text reads every value's bytes. Values that are equal but not identical compare by
+ * text. Equal keys have equal values, in order.
  *
  * <p>A key is immutable, except a {@linkplain #scratch scratch} key: the engine refills one per
  * rule query for every matching event and looks state up with it, so an event of a known group
@@ -21,92 +24,82 @@ public final class GroupKey {
 
     public static final GroupKey NONE = new GroupKey(new String[0]);
 
-    /** Length prefix of a {@code null} value. */
-    private static final int NULL = -1;
-
     private final int size;
-    /** Per value: its length in two chars (high, low; {@link #NULL} for null), then its chars. */
-    private char[] packed;
-    private int length;
+    private final boolean scratch;
+    private String v0, v1, v2;
+    /** Values from the fourth on; null for keys of three values or fewer. */
+    private final String[] rest;
     private int hash;
-    /** Scratch keys only: the values set since the last {@link #rehash}. */
-    private final String[] pending;
 
     public GroupKey(String[] values) {
-        this.size = values.length;
-        this.pending = null;
-        pack(values);
+        this(values.length, false);
+        for (int i = 0; i < values.length; i++) put(i, values[i]);
+        hash = computeHash();
     }
 
-    private GroupKey(int size) {
+    private GroupKey(int size, boolean scratch) {
         this.size = size;
-        this.pending = new String[size];
-        this.packed = new char[16 * size + 2];
-    }
-
-    private GroupKey(int size, char[] packed, int hash) {
-        this.size = size;
-        this.pending = null;
-        this.packed = packed;
-        this.length = packed.length;
-        this.hash = hash;
+        this.scratch = scratch;
+        this.rest = size > 3 ? new String[size - 3] : null;
     }
 
     /** A reusable key of {@code size} values for lookups: {@link #set} each value, then {@link #rehash}. */
-    public static GroupKey scratch(int size) { return new GroupKey(size); }
+    public static GroupKey scratch(int size) { return new GroupKey(size, true); }
 
     /** Sets value {@code i} of a scratch key. */
     public void set(int i, String value) {
-        if (pending == null) throw new IllegalStateException("a stored group key is immutable");
-        pending[i] = value;
+        if (!scratch) throw new IllegalStateException("a stored group key is immutable");
+        if (i < 0 || i >= size) throw new IndexOutOfBoundsException(i);
+        put(i, value);
     }
 
-    /** Packs a scratch key's values after {@link #set}; returns the key. */
+    /** Computes a scratch key's hash after {@link #set}; returns the key. */
     public GroupKey rehash() {
-        if (pending == null) throw new IllegalStateException("a stored group key is immutable");
-        pack(pending);
+        if (!scratch) throw new IllegalStateException("a stored group key is immutable");
+        hash = computeHash();
         return this;
     }
 
     /** This key, or for a scratch key an immutable copy of its current values: what to keep. */
     public GroupKey stored() {
-        return pending == null ? this : new GroupKey(size, Arrays.copyOf(packed, length), hash);
+        if (!scratch) return this;
+        GroupKey k = new GroupKey(size, false);
+        k.v0 = v0;
+        k.v1 = v1;
+        k.v2 = v2;
+        if (rest != null) System.arraycopy(rest, 0, k.rest, 0, rest.length);
+        k.hash = hash;
+        return k;
     }
 
-    private void pack(String[] values) {
-        int n = 0;
+    private void put(int i, String value) {
+        switch (i) {
+            case 0 -> v0 = value;
+            case 1 -> v1 = value;
+            case 2 -> v2 = value;
+            default -> rest[i - 3] = value;
+        }
+    }
+
+    private int computeHash() {
         int h = 1; // as Arrays.hashCode(values): string hashes are cached in the strings
-        for (String v : values) {
-            n += 2 + (v == null ? 0 : v.length());
+        for (int i = 0; i < size; i++) {
+            String v = value(i);
             h = 31 * h + (v == null ? 0 : v.hashCode());
         }
-        char[] p = packed;
-        if (p == null || p.length < n) p = packed = new char[pending == null ? n : Math.max(n, 2 * p.length)];
-        int at = 0;
-        for (String v : values) {
-            int len = v == null ? NULL : v.length();
-            p[at++] = (char) (len >>> 16);
-            p[at++] = (char) len;
-            if (v != null) {
-                v.getChars(0, len, p, at);
-                at += len;
-            }
-        }
-        length = n;
-        hash = h;
+        return h;
     }
 
     public int size() { return size; }
 
     public String value(int i) {
         if (i < 0 || i >= size) throw new IndexOutOfBoundsException(i);
-        int at = 0;
-        for (int k = 0; ; k++) {
-            int len = packed[at] << 16 | packed[at + 1];
-            at += 2;
-            if (k == i) return len == NULL ? null : new String(packed, at, len);
-            if (len != NULL) at += len;
-        }
+        return switch (i) {
+            case 0 -> v0;
+            case 1 -> v1;
+            case 2 -> v2;
+            default -> rest[i - 3];
+        };
     }
 
     public List<String> values() {
@@ -116,7 +109,12 @@ public final class GroupKey {
     }
 
     @Override public boolean equals(Object o) {
-        return o instanceof GroupKey k && k.hash == hash && k.size == size && Arrays.equals(k.packed, 0, k.length, packed, 0, length);
+        return o instanceof GroupKey k && k.hash == hash && k.size == size
+                && same(v0, k.v0) && same(v1, k.v1) && same(v2, k.v2) && (rest == null || Arrays.equals(rest, k.rest));
+    }
+
+    private static boolean same(String a, String b) {
+        return a == b || a != null && a.equals(b);
     }
 
     @Override public int hashCode() { return hash; }

@@ -59,9 +59,10 @@ class GroupKeyTest {
     }
 
     @Test
-    void packedValuesNeverRunTogether() {
+    void keysOfDifferentValuesDiffer() {
         String[][] distinct = {{"a|b", "c"}, {"a", "b|c"}, {"", "x"}, {"x", ""}, {"x"}, {"", "", "x"}, {null, "x"}, {"null", "x"},
-                {"\u0000\u0001", ""}, {"\u0000", "\u0001"}, {"x".repeat(70_000), "y"}, {"x".repeat(70_000) + "y"}};
+                {"\u0000\u0001", ""}, {"\u0000", "\u0001"}, {"x".repeat(70_000), "y"}, {"x".repeat(70_000) + "y"},
+                {"a", "b", "c", "d"}, {"a", "b", "c", "e"}, {"a", "b", "c", "d", null}, {"a", "b", "c", null, "d"}, {"a", "b", "c"}};
         for (int i = 0; i < distinct.length; i++) {
             GroupKey a = new GroupKey(distinct[i].clone());
             assertThat(a.hashCode()).isEqualTo(java.util.Arrays.hashCode(distinct[i]));
@@ -74,6 +75,22 @@ class GroupKeyTest {
                 if (i == j) assertThat(a).isEqualTo(b);
                 else assertThat(a).as("%s vs %s", a, b).isNotEqualTo(b);
             }
+        }
+    }
+
+    /** Values of decoded events are mostly the same objects, compared by identity; equal text in other objects is as equal. */
+    @Test
+    void equalValuesInOtherStringsAreEqual() {
+        String[] values = {"alice", "203.0.113.9", "web-1", "/usr/bin/curl", "x"};
+        for (int n = 1; n <= values.length; n++) {
+            String[] same = java.util.Arrays.copyOf(values, n);
+            String[] copies = new String[n];
+            for (int i = 0; i < n; i++) copies[i] = new String(same[i].toCharArray());
+            GroupKey scratch = GroupKey.scratch(n);
+            for (int i = 0; i < n; i++) scratch.set(i, copies[i]);
+            scratch.rehash();
+            assertThat(new GroupKey(same)).isEqualTo(scratch).isEqualTo(scratch.stored()).hasSameHashCodeAs(scratch);
+            assertThat(scratch.stored().values()).containsExactly(same);
         }
     }
 
