@@ -25,14 +25,14 @@ import java.util.TreeSet;
 public final class AttributeProjection {
 
     /** Keeps every attribute: the full decode. */
-    public static final AttributeProjection ALL = new AttributeProjection(null, Set.of(), List.of());
+    public static final AttributeProjection ALL = new AttributeProjection(null, Set.of(), List.of(), new boolean[0]);
 
     /** One segment of the tree: its children by key, and whether some path ends here. */
     static final class Node {
         private final Map<String, Node> children = new HashMap<>();
         private boolean end;
-        /** The index of the path that ends here, if that path's values are {@linkplain #streamed(int) streamed}; else -1. */
-        private int streamed = -1;
+        /** The index of the path that ends here when the decode {@linkplain AttributeProjection#listed(int) lists} its values; else -1. */
+        private int listedPath = -1;
 
         /**
          * The node reached by the key {@code key} of an object at this node, or null when no path
@@ -53,23 +53,26 @@ public final class AttributeProjection {
         boolean end() { return end; }
 
         /** The index of the path ending here whose values the decode lists as it reads them, or -1. */
-        int streamed() { return streamed; }
+        int listedPath() { return listedPath; }
     }
 
     private final Node root;
     private final Set<String> paths;
     private final List<AttributePath> ordered;
+    /** Per path index, whether the decode lists the path's values. */
+    private final boolean[] listed;
 
-    private AttributeProjection(Node root, Set<String> paths, List<AttributePath> ordered) {
+    private AttributeProjection(Node root, Set<String> paths, List<AttributePath> ordered, boolean[] listed) {
         this.root = root;
         this.paths = paths;
         this.ordered = ordered;
+        this.listed = listed;
     }
 
     /**
      * The projection that keeps what {@code paths} reach. A path's index is its position in
      * {@code paths} (counting each dotted path once): the decode lists the values it reads under
-     * that index ({@link #streamed(int)}).
+     * that index ({@link #listed(int)}).
      */
     public static AttributeProjection of(Collection<AttributePath> paths) {
         Node root = new Node();
@@ -82,6 +85,7 @@ public final class AttributeProjection {
             for (String s : p.dotted().split("\\.", -1)) n = n.children.computeIfAbsent(s, k -> new Node());
             n.end = true;
         }
+        boolean[] listed = new boolean[ordered.size()];
         for (int i = 0; i < ordered.size(); i++) {
             // under a node where another path ends the decode builds everything whole, listing nothing
             Node n = root;
@@ -90,9 +94,12 @@ public final class AttributeProjection {
                 underAnEnd |= n.end;
                 n = n.children.get(s);
             }
-            if (!underAnEnd) n.streamed = i;
+            if (!underAnEnd) {
+                n.listedPath = i;
+                listed[i] = true;
+            }
         }
-        return new AttributeProjection(root, Set.copyOf(dotted), List.copyOf(ordered));
+        return new AttributeProjection(root, Set.copyOf(dotted), List.copyOf(ordered), listed);
     }
 
     /** The paths in index order. */
@@ -100,15 +107,11 @@ public final class AttributeProjection {
 
     /**
      * Whether the decode lists the values of path {@code index} as it reads them: the path does
-     * not run through a node where another path ends (that node is decoded whole, unlisted).
-     * In an event {@linkplain LogEventJson#streamed listed} in full, a streamed path's values are
-     * exactly the nodes {@link AttributePath#collect} finds, in its order.
+     * not run through a node where another path ends (that node is decoded whole, unlisted). In
+     * an event whose list holds (no repeated or literal dotted key on a projected path), a listed
+     * path's values are exactly the nodes {@link AttributePath#collect} finds, in its order.
      */
-    public boolean streamed(int index) {
-        Node n = root;
-        for (String s : ordered.get(index).dotted().split("\\.", -1)) n = n.children.get(s);
-        return n.streamed == index;
-    }
+    public boolean listed(int index) { return listed[index]; }
 
     /** Whether this keeps every attribute. */
     public boolean all() { return root == null; }

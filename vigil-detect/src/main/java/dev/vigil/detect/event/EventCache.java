@@ -43,7 +43,7 @@ public final class EventCache {
 
     /** The projection whose path indexes are this cache's slots (see {@link #listedBy}); null when none is. */
     private AttributeProjection listing;
-    /** Per slot: whether {@link #listing} lists the slot's values ({@link AttributeProjection#streamed}). */
+    /** Per slot: whether {@link #listing} lists the slot's values ({@link AttributeProjection#listed}). */
     private boolean[] listable = new boolean[0];
     private LogEvent event;
     private ObjectNode root;
@@ -84,7 +84,7 @@ public final class EventCache {
         boolean same = ordered.size() >= paths.length;
         for (int i = 0; same && i < paths.length; i++) same = ordered.get(i).equals(paths[i]);
         listing = same ? projection : null;
-        for (int i = 0; i < paths.length; i++) listable[i] = same && projection.streamed(i);
+        for (int i = 0; i < paths.length; i++) listable[i] = same && projection.listed(i);
     }
 
     /** The slot of a query term by its canonical text, assigned on first request: equal terms share one. */

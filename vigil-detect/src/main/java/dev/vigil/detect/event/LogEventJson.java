@@ -316,7 +316,7 @@ public final class LogEventJson {
 
     /**
      * Fills {@code into} with the fields of the object the parser is in whose keys {@code at} leads
-     * on from, listing the values of streamed paths in {@code list} as they are read.
+     * on from, listing the values of listed paths in {@code list} as they are read.
      */
     private static void project(JsonParser p, EventObject into, AttributeProjection.Node at, ProjectedAttributes list)
             throws java.io.IOException {
@@ -348,7 +348,7 @@ public final class LogEventJson {
                 case VALUE_NULL -> EventNodes.INSTANCE.nullNode();
                 default -> tree(p);
             };
-            if (at.streamed() >= 0) list.list(at.streamed(), n);
+            if (at.listedPath() >= 0) list.list(at.listedPath(), n);
             return n;
         }
         return switch (v) {

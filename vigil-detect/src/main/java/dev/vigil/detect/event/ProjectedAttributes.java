@@ -23,11 +23,11 @@ final class ProjectedAttributes extends EventObject {
     /** Where the {@code attributes} object's text is in {@link #json} ({@code end} exclusive); -1 when it has none. Set by the decode. */
     transient int start = -1, end = -1;
 
-    /** The projection it was decoded with; null when decoded with none (no attributes object). */
+    /** The projection it was decoded with: the list's path indexes are its ({@link AttributeProjection#ordered}). */
     final transient AttributeProjection projection;
 
     /**
-     * The values of the projection's {@linkplain AttributeProjection#streamed(int) streamed} paths,
+     * The values of the projection's {@linkplain AttributeProjection#listed(int) listed} paths,
      * as the decode read them: {@code listedNodes[k]} is a value of path {@code listedPaths[k]}.
      * {@code listed} is how many, or -1 when the event has a repeated key or a literal dotted key
      * on a projected path: then a path's values in document order need not be its values in the
